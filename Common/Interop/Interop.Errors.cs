@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+using Mono.Unix.Native;
+
+internal static partial class Interop
+{
+    /// <summary>The errno of the last P/Invoke made with <c>SetLastError = true</c> on this thread.</summary>
+    internal static Errno LastErrno => NativeConvert.ToErrno(Marshal.GetLastPInvokeError());
+
+    /// <summary>
+    /// The one place that turns a failed system call (a -1 return and errno) into the library's OS error,
+    /// so every OS error names the call that failed, like Python's OSError.
+    /// </summary>
+    internal static UnixSystemCallException ErrorForLastCall(string call) => new(call, LastErrno);
+
+    /// <summary>Throws <see cref="ErrorForLastCall"/> when <paramref name="result"/> is -1; returns it otherwise.</summary>
+    internal static int ThrowIfFailed(int result, string call) =>
+        result == -1 ? throw ErrorForLastCall(call) : result;
+}

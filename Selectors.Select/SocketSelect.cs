@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace Selectors.Select;
+
+/// <summary>
+/// Python's <c>select.select(rlist, wlist, xlist, timeout)</c> over <see cref="Socket"/>s, built on
+/// <see cref="Socket.Select(System.Collections.IList?, System.Collections.IList?, System.Collections.IList?, int)"/>
+/// without its sharp edges: the caller's lists are never mutated, empty lists sleep for the timeout instead of
+/// throwing, and timeouts longer than <c>Socket.Select</c> accepts are waited in chunks.
+/// </summary>
+public static class SocketSelect
+{
+    /// <summary>The longest single <c>Socket.Select</c> wait: <see cref="int.MaxValue"/> microseconds (about 35 minutes).</summary>
+    public static readonly TimeSpan MaxSingleWait = TimeSpan.FromMicroseconds(int.MaxValue);
+
+    /// <summary>Waits until some sockets are ready, as Python's <c>select.select</c>.</summary>
+    /// <param name="read">Sockets to watch for reading; null means none.</param>
+    /// <param name="write">Sockets to watch for writing; null means none.</param>
+    /// <param name="error">Sockets to watch for exceptional conditions; null means none.</param>
+    /// <param name="timeout">null or <see cref="Timeout.InfiniteTimeSpan"/> waits forever; zero polls; a positive value waits at least that long unless something is ready.</param>
+    /// <returns>New lists of the ready sockets; the arguments are left as they were.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (and not infinite).</exception>
+    /// <exception cref="ArgumentNullException">A list holds null.</exception>
+    /// <exception cref="ObjectDisposedException">A socket is disposed.</exception>
+    /// <exception cref="SocketException">The underlying wait failed.</exception>
+    public static SocketSelectResult Select(IEnumerable<Socket>? read, IEnumerable<Socket>? write, IEnumerable<Socket>? error, TimeSpan? timeout = null)
+    {
+        long microseconds = ToMicroseconds(timeout);
+        var readReady = Copy(read, nameof(read));
+        var writeReady = Copy(write, nameof(write));
+        var errorReady = Copy(error, nameof(error));
+        SelectInPlace(readReady, writeReady, errorReady, microseconds);
+        return new SocketSelectResult(readReady, writeReady, errorReady);
+    }
+
+    /// <summary>Python's <c>select.select</c> with the timeout in seconds.</summary>
+    /// <param name="read">Sockets to watch for reading; null means none.</param>
+    /// <param name="write">Sockets to watch for writing; null means none.</param>
+    /// <param name="error">Sockets to watch for exceptional conditions; null means none.</param>
+    /// <param name="timeoutSeconds">Seconds; positive infinity waits forever; rounded up to whole microseconds.</param>
+    /// <exception cref="ArgumentException"><paramref name="timeoutSeconds"/> is NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutSeconds"/> is negative.</exception>
+    /// <inheritdoc cref="Select(IEnumerable{Socket}?, IEnumerable{Socket}?, IEnumerable{Socket}?, TimeSpan?)" path="/exception" />
+    public static SocketSelectResult Select(IEnumerable<Socket>? read, IEnumerable<Socket>? write, IEnumerable<Socket>? error, double timeoutSeconds)
+    {
+        if (double.IsNaN(timeoutSeconds))
+        {
+            throw new ArgumentException("The timeout is NaN (not a number).", nameof(timeoutSeconds));
+        }
+
+        if (timeoutSeconds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeoutSeconds), timeoutSeconds, "The timeout must be non-negative.");
+        }
+
+        TimeSpan? timeout = double.IsPositiveInfinity(timeoutSeconds) || timeoutSeconds * TimeSpan.TicksPerSecond >= TimeSpan.MaxValue.Ticks
+            ? null
+            : TimeSpan.FromTicks((long)Math.Ceiling(timeoutSeconds * TimeSpan.TicksPerSecond));
+        return Select(read, write, error, timeout);
+    }
+
+    /// <summary>
+    /// The engine under <see cref="Select(IEnumerable{Socket}?, IEnumerable{Socket}?, IEnumerable{Socket}?, TimeSpan?)"/>,
+    /// for callers that reuse their lists: like <c>Socket.Select</c> it leaves only the ready sockets in each list, but
+    /// it accepts empty lists (and sleeps), and waits of any length.
+    /// </summary>
+    /// <param name="read">Sockets to watch for reading; on return, the ready ones.</param>
+    /// <param name="write">Sockets to watch for writing; on return, the ready ones.</param>
+    /// <param name="error">Sockets to watch for exceptional conditions; on return, the ready ones.</param>
+    /// <param name="timeoutMicroseconds">-1 waits forever, 0 polls, a positive value waits at least that many microseconds.</param>
+    /// <returns>The number of ready entries over the three lists.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutMicroseconds"/> is below -1.</exception>
+    /// <exception cref="ObjectDisposedException">A socket is disposed.</exception>
+    /// <exception cref="SocketException">The underlying wait failed.</exception>
+    public static int SelectInPlace(List<Socket> read, List<Socket> write, List<Socket> error, long timeoutMicroseconds)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutMicroseconds, -1);
+
+        if (read.Count == 0 && write.Count == 0 && error.Count == 0)
+        {
+            Sleep(timeoutMicroseconds);
+            return 0;
+        }
+
+        if (timeoutMicroseconds <= int.MaxValue)
+        {
+            Socket.Select(read, write, error, (int)timeoutMicroseconds);
+            return read.Count + write.Count + error.Count;
+        }
+
+        // Longer than Socket.Select accepts: wait in chunks against one deadline, restoring the lists between chunks.
+        var (readAll, writeAll, errorAll) = (read.ToArray(), write.ToArray(), error.ToArray());
+        long start = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            long remaining = timeoutMicroseconds - (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            Socket.Select(read, write, error, (int)Math.Clamp(remaining, 0, int.MaxValue));
+            int ready = read.Count + write.Count + error.Count;
+            if (ready > 0 || remaining <= int.MaxValue)
+            {
+                return ready;
+            }
+
+            read.AddRange(readAll);
+            write.AddRange(writeAll);
+            error.AddRange(errorAll);
+        }
+    }
+
+    private static void Sleep(long microseconds)
+    {
+        if (microseconds < 0)
+        {
+            Thread.Sleep(Timeout.Infinite);
+            return;
+        }
+
+        // Thread.Sleep takes whole milliseconds: round up, and sleep in chunks for the very long.
+        long milliseconds = (microseconds + 999) / 1000;
+        long start = Stopwatch.GetTimestamp();
+        for (long left = milliseconds; left > 0; left = milliseconds - (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds)
+        {
+            Thread.Sleep((int)Math.Min(left, int.MaxValue - 1));
+        }
+    }
+
+    private static long ToMicroseconds(TimeSpan? timeout)
+    {
+        if (timeout is not { } span || span == Timeout.InfiniteTimeSpan)
+        {
+            return -1;
+        }
+
+        if (span < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), span, "The timeout must be non-negative, or infinite.");
+        }
+
+        return (span.Ticks + 9) / 10;
+    }
+
+    private static List<Socket> Copy(IEnumerable<Socket>? sockets, string paramName)
+    {
+        var copy = sockets is null ? new List<Socket>() : new List<Socket>(sockets);
+        if (copy.Contains(null!))
+        {
+            throw new ArgumentNullException(paramName, "The list holds a null socket.");
+        }
+
+        return copy;
+    }
+}
