@@ -1,0 +1,74 @@
+using System;
+using Selectors.Engines;
+using Selectors.Poll;
+
+namespace Selectors;
+
+/// <summary>
+/// The best selector for this platform (Python's <c>selectors.DefaultSelector</c>): epoll on Linux, poll on other
+/// Unix, select on Windows. As CPython does, each candidate is tried once before it is chosen, so a kernel without
+/// epoll falls back to poll. The environment variable <see cref="BackendVariable"/> (<c>epoll</c>, <c>poll</c> or
+/// <c>select</c>) overrides the choice; <see cref="BaseSelector.Backend"/> tells which was taken.
+/// </summary>
+public sealed class DefaultSelector : BaseSelector
+{
+    /// <summary>The environment variable that forces a backend: <c>SELECTORS_BACKEND=epoll|poll|select</c>.</summary>
+    public const string BackendVariable = "SELECTORS_BACKEND";
+
+    private static readonly Lazy<SelectorBackend> s_chosen = new(() => Choose(Environment.GetEnvironmentVariable(BackendVariable)));
+
+    /// <summary>Creates a selector on <see cref="ChosenBackend"/>.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="BackendVariable"/> names no backend.</exception>
+    /// <exception cref="Mono.Unix.UnixIOException">The backend's OS object could not be created.</exception>
+    public DefaultSelector() : base(CreateEngine(ChosenBackend))
+    {
+    }
+
+    /// <summary>The backend every <see cref="DefaultSelector"/> in this process uses, chosen on first use.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="BackendVariable"/> names no backend.</exception>
+    public static SelectorBackend ChosenBackend => s_chosen.Value;
+
+    /// <summary>The backend for an override value (null or empty: probe this platform).</summary>
+    internal static SelectorBackend Choose(string? overrideValue)
+    {
+        if (!string.IsNullOrWhiteSpace(overrideValue))
+        {
+            return Enum.TryParse(overrideValue.Trim(), ignoreCase: true, out SelectorBackend forced) && Enum.IsDefined(forced)
+                ? forced
+                : throw new InvalidOperationException($"{BackendVariable}='{overrideValue}' names no backend; use epoll, poll or select.");
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return SelectorBackend.Select;
+        }
+
+        if (OperatingSystem.IsLinux() && Works(() => new EpollEngine().Dispose()))
+        {
+            return SelectorBackend.Epoll;
+        }
+
+        return Works(() => new PollSet().Poll(0)) ? SelectorBackend.Poll : SelectorBackend.Select;
+    }
+
+    internal static SelectorEngine CreateEngine(SelectorBackend backend) => backend switch
+    {
+        SelectorBackend.Epoll => new EpollEngine(),
+        SelectorBackend.Poll => new PollEngine(),
+        SelectorBackend.Select => new SelectEngine(),
+        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "Unknown backend."),
+    };
+
+    private static bool Works(Action probe)
+    {
+        try
+        {
+            probe();
+            return true;
+        }
+        catch (Exception e) when (e is Mono.Unix.UnixIOException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Sockets;
+using Selectors.Select;
+
+namespace Selectors.Engines;
+
+/// <summary>
+/// The select engine, on <see cref="SocketSelect"/>: sockets only. A descriptor or handle given instead of a
+/// <see cref="Socket"/> is wrapped in a non-owning <see cref="Socket"/> at registration, which fails with a
+/// <see cref="SocketException"/> if it is not a socket. Like Python's, it keeps no OS state: the lists are built per wait.
+/// </summary>
+internal sealed class SelectEngine : SelectorEngine
+{
+    private readonly Dictionary<int, Registration> _byFd = new();
+    private readonly Dictionary<Socket, Registration> _bySocket = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Socket> _read = new();
+    private readonly List<Socket> _write = new();
+    private readonly List<Socket> _error = new();
+    private readonly List<Registration> _touched = new();
+    private ReadyDescriptor[] _ready = new ReadyDescriptor[1];
+
+    internal override SelectorBackend Kind => SelectorBackend.Select;
+
+    internal override long TicksPerUnit => TimeSpan.TicksPerMicrosecond;
+
+    internal override void Add(int fd, object fileObject, SelectorEvents events)
+    {
+        bool owned = fileObject is not Socket;
+        Socket socket = fileObject as Socket ?? new Socket(new SafeSocketHandle(fd, ownsHandle: false));
+        var registration = new Registration(socket, fd, owned) { Interest = events };
+        _byFd.Add(fd, registration);
+        _bySocket.Add(socket, registration);
+    }
+
+    internal override void Modify(int fd, SelectorEvents events) => _byFd[fd].Interest = events;
+
+    internal override void Remove(int fd)
+    {
+        Registration registration = _byFd[fd];
+        _byFd.Remove(fd);
+        _bySocket.Remove(registration.Socket);
+        registration.Release();
+    }
+
+    internal override ReadOnlySpan<ReadyDescriptor> Wait(int timeoutUnits)
+    {
+        foreach (Registration registration in _byFd.Values)
+        {
+            if ((registration.Interest & SelectorEvents.Read) != 0)
+            {
+                _read.Add(registration.Socket);
+            }
+
+            if ((registration.Interest & SelectorEvents.Write) != 0)
+            {
+                _write.Add(registration.Socket);
+                if (OperatingSystem.IsWindows())
+                {
+                    // Winsock reports a failed non-blocking connect only in the error set; Python merges it into write.
+                    _error.Add(registration.Socket);
+                }
+            }
+        }
+
+        try
+        {
+            SocketSelect.SelectInPlace(_read, _write, _error, timeoutUnits);
+            MarkReady(_read, SelectorEvents.Read);
+            MarkReady(_write, SelectorEvents.Write);
+            MarkReady(_error, SelectorEvents.Write);
+        }
+        finally
+        {
+            _read.Clear();
+            _write.Clear();
+            _error.Clear();
+        }
+
+        EnsureCapacity(ref _ready, _touched.Count);
+        for (int i = 0; i < _touched.Count; i++)
+        {
+            _ready[i] = new ReadyDescriptor(_touched[i].Fd, _touched[i].Ready);
+            _touched[i].Ready = SelectorEvents.None;
+        }
+
+        int count = _touched.Count;
+        _touched.Clear();
+        return _ready.AsSpan(0, count);
+    }
+
+    public override void Dispose()
+    {
+        foreach (Registration registration in _byFd.Values)
+        {
+            registration.Release();
+        }
+
+        _byFd.Clear();
+        _bySocket.Clear();
+    }
+
+    private void MarkReady(List<Socket> sockets, SelectorEvents events)
+    {
+        foreach (Socket socket in sockets)
+        {
+            Registration registration = _bySocket[socket];
+            if (registration.Ready == SelectorEvents.None)
+            {
+                _touched.Add(registration);
+            }
+
+            registration.Ready |= events;
+        }
+    }
+
+    private sealed class Registration(Socket socket, int fd, bool ownsSocket)
+    {
+        internal Socket Socket { get; } = socket;
+
+        internal int Fd { get; } = fd;
+
+        internal SelectorEvents Interest { get; set; }
+
+        internal SelectorEvents Ready { get; set; }
+
+        /// <summary>Disposes the wrapper made at registration; never the caller's socket, never the descriptor.</summary>
+        internal void Release()
+        {
+            if (ownsSocket)
+            {
+                Socket.Dispose();
+            }
+        }
+    }
+}
