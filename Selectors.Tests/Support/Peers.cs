@@ -44,16 +44,28 @@ internal static class Peers
     internal static void Write(int fd, int count = 1)
     {
         var bytes = new byte[count];
-        Check((int)Syscall.write(fd, bytes, (ulong)count), "write");
+        unsafe
+        {
+            fixed (byte* buffer = bytes)
+            {
+                Check((int)Syscall.write(fd, buffer, (ulong)count), "write");
+            }
+        }
     }
 
     /// <summary>Reads up to <paramref name="count"/> bytes from a raw descriptor.</summary>
     internal static long Read(int fd, int count = 4096)
     {
         var bytes = new byte[count];
-        long n = Syscall.read(fd, bytes, (ulong)count);
-        Check((int)n, "read");
-        return n;
+        unsafe
+        {
+            fixed (byte* buffer = bytes)
+            {
+                long n = Syscall.read(fd, buffer, (ulong)count);
+                Check((int)n, "read");
+                return n;
+            }
+        }
     }
 
     /// <summary>Closes a raw descriptor, ignoring EBADF (already closed).</summary>
