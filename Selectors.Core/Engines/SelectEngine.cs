@@ -27,13 +27,27 @@ internal sealed class SelectEngine : SelectorEngine
     internal override void Add(int fd, object fileObject, SelectorEvents events)
     {
         bool owned = fileObject is not Socket;
-        Socket socket = fileObject as Socket ?? new Socket(new SafeSocketHandle(fd, ownsHandle: false));
+        Socket socket = fileObject as Socket ?? Wrap(fd);
         var registration = new Registration(socket, fd, owned) { Interest = events };
         _byFd.Add(fd, registration);
         _bySocket.Add(socket, registration);
     }
 
     internal override void Modify(int fd, SelectorEvents events) => _byFd[fd].Interest = events;
+
+    /// <summary>A non-owning <see cref="Socket"/> over <paramref name="fd"/>; a closed descriptor or a non-socket is refused.</summary>
+    private static Socket Wrap(int fd)
+    {
+        var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: false));
+        if (socket.SocketType == SocketType.Unknown)
+        {
+            // .NET wraps pipes and files without complaint, but select (on Windows) watches only sockets: refuse here, as Python's OSError would.
+            socket.Dispose();
+            throw new SocketException((int)SocketError.NotSocket);
+        }
+
+        return socket;
+    }
 
     internal override void Remove(int fd)
     {
