@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using FluentAssertions;
-using Mono.Unix.Native;
 using NUnit.Framework;
 using Selectors.Tests.Support;
 
@@ -245,21 +244,6 @@ public partial class SelectorConformanceTests
         Time(() => _selector.Select(0).Should().BeEmpty()).Should().BeLessThan(TimeSpan.FromSeconds(0.5));
         TimeSpan took = Time(() => _selector.Select(0.2).Should().BeEmpty());
         took.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.2)).And.BeLessThan(TimeSpan.FromSeconds(2));
-    }
-
-    [Test]
-    public void N1_EpollHasACloseOnExecDescriptor()
-    {
-        if (_selector is not EpollSelector epoll)
-        {
-            _selector.Should().NotBeOfType<EpollSelector>();
-            _selector.GetType().GetMethod("Fileno").Should().BeNull("only epoll has a descriptor of its own");
-            return;
-        }
-
-        int fd = epoll.Fileno();
-        fd.Should().BeGreaterThanOrEqualTo(0);
-        (Syscall.fcntl(fd, FcntlCommand.F_GETFD) & 1).Should().Be(1, "FD_CLOEXEC is set");
     }
 
     [Test]

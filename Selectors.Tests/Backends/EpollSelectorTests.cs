@@ -1,0 +1,72 @@
+using System;
+using System.Runtime.CompilerServices;
+using FluentAssertions;
+using Mono.Unix;
+using Mono.Unix.Native;
+using NUnit.Framework;
+using Selectors.Tests.Support;
+
+namespace Selectors.Tests.Backends;
+
+/// <summary>What only the epoll selector does (spec N1–N5, I6, O3), beside the conformance suite.</summary>
+public class EpollSelectorTests
+{
+    [Test]
+    public void N1_FilenoIsACloseOnExecEpollDescriptor()
+    {
+        using var selector = new EpollSelector();
+        int fd = selector.Fileno();
+        fd.Should().BeGreaterThanOrEqualTo(0);
+        (Syscall.fcntl(fd, FcntlCommand.F_GETFD) & 1).Should().Be(1, "FD_CLOEXEC is set");
+        new System.IO.FileInfo($"/proc/self/fd/{fd}").LinkTarget.Should().Be("anon_inode:[eventpoll]");
+        selector.Close();
+        selector.Invoking(s => s.Fileno()).Should().Throw<ObjectDisposedException>();
+        Syscall.fcntl(fd, FcntlCommand.F_GETFD).Should().Be(-1, "Close closed the epoll descriptor");
+    }
+
+    [Test]
+    public void D7_EpollRefusesItsOwnDescriptor()
+    {
+        using var epoll = new EpollSelector();
+        epoll.Invoking(s => s.Register(s.Fileno(), SelectorEvents.Read)).Should().Throw<UnixIOException>()
+            .Which.Should().Match<UnixIOException>(e => e.ErrorCode == Errno.EINVAL && e.Message.Contains("epoll_ctl(EPOLL_CTL_ADD"));
+        epoll.GetMap().Should().BeEmpty();
+    }
+
+    [Test]
+    public void I6_AnAbandonedSelectorReleasesItsDescriptorWhenCollected()
+    {
+        int fd = AbandonSelector();
+        for (int i = 0; i < 10 && Syscall.fcntl(fd, FcntlCommand.F_GETFD) != -1; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Syscall.fcntl(fd, FcntlCommand.F_GETFD).Should().Be(-1, "the SafeHandle's finalizer closed the epoll descriptor");
+    }
+
+    [Test]
+    public void O3_ASurvivingDuplicateKeepsAStaleKernelRegistration()
+    {
+        // Documents the hazard of closing before unregistering (spec O3): epoll watches the open file, not the number.
+        using var selector = new EpollSelector();
+        var (a, peerOfA) = Peers.SocketPairFds();
+        int duplicateOfA = Syscall.dup(a);
+        try
+        {
+            selector.Register(a, SelectorEvents.Read, "A");
+            Peers.Close(a);
+            selector.Unregister(a);
+            Peers.Write(peerOfA);
+            selector.Select(0.1).Should().BeEmpty("the stale kernel registration reports a descriptor with no key, which is dropped");
+        }
+        finally
+        {
+            Peers.Close(duplicateOfA, peerOfA);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int AbandonSelector() => new EpollSelector().Fileno();
+}
