@@ -1,0 +1,73 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace Selectors.Tests.Architecture;
+
+/// <summary>The library's system calls go through its own interop files only (DESIGN.md "System calls").</summary>
+public class InteropBoundaryTests
+{
+    private static readonly Assembly[] LibraryAssemblies =
+    {
+        typeof(BaseSelector).Assembly,
+        typeof(Selectors.Epoll.EpollInstance).Assembly,
+        typeof(Selectors.Poll.PollSet).Assembly,
+        typeof(Selectors.Select.SocketSelect).Assembly,
+    };
+
+    [Test]
+    public void EveryPInvokeIsDeclaredInTheInteropClass()
+    {
+        var pinvokes = LibraryAssemblies
+            .SelectMany(assembly => assembly.GetTypes())
+            .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .Where(method => method.Attributes.HasFlag(MethodAttributes.PinvokeImpl))
+            .ToList();
+
+        pinvokes.Should().NotBeEmpty();
+        pinvokes.Should().OnlyContain(method => OutermostType(method.DeclaringType!).Name == "Interop");
+        pinvokes.Select(method => method.GetCustomAttribute<System.Runtime.InteropServices.DllImportAttribute>()!.Value)
+            .Should().OnlyContain(library => library == "libc");
+    }
+
+    [Test]
+    public void PInvokesLiveOnlyInInteropFilesAndMonoPosixEpollAndPollAreNeverCalled()
+    {
+        string root = RepositoryRoot();
+        var libraryFiles = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")
+                && !path.Contains($"{Path.DirectorySeparatorChar}Selectors.Tests{Path.DirectorySeparatorChar}"))
+            .ToList();
+
+        libraryFiles.Should().Contain(path => path.EndsWith("Interop.Epoll.cs", StringComparison.Ordinal));
+        foreach (string path in libraryFiles)
+        {
+            string text = File.ReadAllText(path);
+            if (!Path.GetFileName(path).StartsWith("Interop.", StringComparison.Ordinal))
+            {
+                text.Should().NotContainAny(new[] { "[LibraryImport", "[DllImport" }, "{0} is not an interop file", path);
+            }
+
+            text.Should().NotContainAny(new[] { "Syscall.epoll", "Syscall.poll", "EpollFlags", "Native.EpollEvent", "Native.Pollfd" }, "{0} must not use Mono.Posix's epoll or poll", path);
+        }
+    }
+
+    private static Type OutermostType(Type type) => type.DeclaringType is null ? type : OutermostType(type.DeclaringType);
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Selectors.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Selectors.sln not found above " + AppContext.BaseDirectory);
+    }
+}
