@@ -37,7 +37,7 @@ internal abstract class SelectorEngine : IDisposable
     /// CPython's poll-like mapping: any bit but the read bit means writable, any bit but the write bit means readable,
     /// so hang-up, error and invalid-descriptor bits count as both.
     /// </summary>
-    protected static SelectorEvents FromPollBits(uint revents, uint readBit, uint writeBit) =>
+    internal static SelectorEvents FromPollBits(uint revents, uint readBit, uint writeBit) =>
         ((revents & ~readBit) != 0 ? SelectorEvents.Write : SelectorEvents.None)
         | ((revents & ~writeBit) != 0 ? SelectorEvents.Read : SelectorEvents.None);
 

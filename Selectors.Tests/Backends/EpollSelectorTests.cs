@@ -25,6 +25,27 @@ public class EpollSelectorTests
     }
 
     [Test]
+    public void N2_TheKernelInterestIsInForReadAndOutForWriteOnly()
+    {
+        using var selector = new EpollSelector();
+        var (a, b) = Peers.SocketPairFds();
+        try
+        {
+            selector.Register(a, SelectorEvents.Read);
+            selector.Register(b, SelectorEvents.Write);
+            // The kernel always adds EPOLLERR | EPOLLHUP (0x18) to what was asked.
+            KernelInterest(selector, a).Should().Be(0x19u, "EPOLLIN");
+            KernelInterest(selector, b).Should().Be(0x1Cu, "EPOLLOUT");
+            selector.Modify(a, SelectorEvents.Read | SelectorEvents.Write);
+            KernelInterest(selector, a).Should().Be(0x1Du, "EPOLLIN | EPOLLOUT, no ET, ONESHOT, RDHUP or PRI");
+        }
+        finally
+        {
+            Peers.Close(a, b);
+        }
+    }
+
+    [Test]
     public void D7_EpollRefusesItsOwnDescriptor()
     {
         using var epoll = new EpollSelector();
@@ -65,6 +86,22 @@ public class EpollSelectorTests
         {
             Peers.Close(duplicateOfA, peerOfA);
         }
+    }
+
+    /// <summary>The events mask the kernel holds for <paramref name="fd"/>, from /proc/self/fdinfo of the epoll descriptor.</summary>
+    private static uint KernelInterest(EpollSelector selector, int fd)
+    {
+        foreach (string line in System.IO.File.ReadLines($"/proc/self/fdinfo/{selector.Fileno()}"))
+        {
+            // tfd:        7 events:       19 data:                7  pos:0 ino:... sdev:...
+            string[] fields = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 4 && fields[0] == "tfd:" && fields[1] == fd.ToString() && fields[2] == "events:")
+            {
+                return Convert.ToUInt32(fields[3], 16);
+            }
+        }
+
+        throw new InvalidOperationException($"fd {fd} is not in the kernel's interest list");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
