@@ -245,6 +245,69 @@ public class SocketSelectTests
         }
     }
 
+    // ---- spec K5, the select column: readiness of sockets in odd states ----
+
+    [Test]
+    public void Select_RefusedConnect_IsReadableAndWritable()
+    {
+        var (client, holder) = LowLevelPeers.RefusedConnect();
+        using (client)
+        using (holder)
+        {
+            var result = SocketSelect.Select([client], [client], null, 2.0);
+            if (result.Read.Count == 0 || result.Write.Count == 0)
+            {
+                result = SocketSelect.Select([client], [client], null, 2.0); // the RST may land between the two bits
+            }
+
+            result.Read.Should().Equal(client);
+            result.Write.Should().Equal(client);
+        }
+    }
+
+    [Test]
+    public void Select_FreshUnconnectedTcpSocket_IsReadableAndWritable()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        var result = SocketSelect.Select([socket], [socket], null, 1.0);
+
+        result.Read.Should().Equal([socket], "OUT|HUP: the hang-up makes it readable");
+        result.Write.Should().Equal(socket);
+    }
+
+    [Test]
+    public void Select_ListeningSocketWithPendingConnection_IsReadableOnly()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+
+        var result = SocketSelect.Select([listener], [listener], null, 1.0);
+
+        result.Read.Should().Equal(listener);
+        result.Write.Should().BeEmpty();
+    }
+
+    [Test]
+    public void Select_OutOfBandData_IsInTheErrorList_NotTheReadList()
+    {
+        var (server, client) = Peers.TcpPair();
+        using (server)
+        using (client)
+        {
+            client.Send(new byte[] { 42 }, SocketFlags.OutOfBand);
+            SocketSelect.Select(null, null, [server], 2.0).Error.Should().Equal([server], "urgent data is the exceptional condition (POLLPRI)");
+
+            var result = SocketSelect.Select([server], null, [server], 0.0);
+
+            result.Read.Should().BeEmpty("only urgent data is pending (spec K9)");
+            result.Error.Should().Equal(server);
+        }
+    }
+
     // ---- SelectInPlace ----
 
     [Test]
