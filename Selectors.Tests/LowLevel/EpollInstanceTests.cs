@@ -62,11 +62,12 @@ public class EpollInstanceTests
 
         ep.Closed.Should().BeTrue();
         ep.SafeHandle.IsClosed.Should().BeTrue();
-        // The number may be reused by another thread at once; if it is still free, it must read as closed.
+        // Proof that the number was released: either the kernel hands it out again at once (lowest free number first),
+        // or it is still free and reads as closed.
         using var other = new EpollInstance();
         if (other.Fileno() != fd)
         {
-            Syscall.fcntl(fd, FcntlCommand.F_GETFD).Should().Be(-1);
+            Syscall.fcntl(fd, FcntlCommand.F_GETFD).Should().Be(-1, "fd {0} was closed", fd);
             Stdlib.GetLastError().Should().Be(Errno.EBADF);
         }
     }
