@@ -19,6 +19,7 @@ public sealed class PollSet
     private Interop.PollFd[] _fds = new Interop.PollFd[8];
     private int _count;
     private int _polling;
+    private int _scanStart;
 
     /// <summary>How many descriptors are registered.</summary>
     public int Count => _count;
@@ -110,16 +111,23 @@ public sealed class PollSet
                 }
             }
 
+            // Scan from where the previous call stopped when its buffer was too short, so that descriptors late in the
+            // array are not starved by a short buffer; when everything fitted, start again from the beginning.
             int filled = 0;
-            for (int i = 0; i < _count && filled < ready && filled < results.Length; i++)
+            int start = _scanStart < _count ? _scanStart : 0;
+            int next = 0;
+            for (int n = 0; n < _count && filled < ready && filled < results.Length; n++)
             {
+                int i = start + n < _count ? start + n : start + n - _count;
                 short revents = _fds[i].REvents;
                 if (revents != 0)
                 {
                     results[filled++] = new PollResult(_fds[i].Fd, (PollEvents)revents);
+                    next = i + 1;
                 }
             }
 
+            _scanStart = filled < ready ? next : 0;
             return filled;
         }
         finally
