@@ -73,6 +73,24 @@ public sealed class SignalInterruptionTests(SelectorBackend backend)
     }
 
     [Test]
+    public void L2_M1_SignalStorm_NothingRegistered_SleepsForTheTimeout()
+    {
+        using var counter = new SignalCounter();
+        using BaseSelector selector = SelectorFactory.Create(backend);
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
+
+        var watch = Stopwatch.StartNew();
+        var ready = selector.Select(0.5);
+        watch.Stop();
+        storm.Stop();
+
+        TestContext.Out.WriteLine($"{backend}: empty Select(0.5) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+        ready.Should().BeEmpty();
+        watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
+        counter.WaitForAtLeast(10, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10);
+    }
+
+    [Test]
     public void L2_SignalStorm_InfiniteSelect_StillReportsDataWrittenDuringTheStorm()
     {
         using var counter = new SignalCounter();
