@@ -33,9 +33,13 @@ public sealed class DefaultSelector : BaseSelector
     {
         if (!string.IsNullOrWhiteSpace(overrideValue))
         {
-            return Enum.TryParse(overrideValue.Trim(), ignoreCase: true, out SelectorBackend forced) && Enum.IsDefined(forced)
-                ? forced
-                : throw new InvalidOperationException($"{BackendVariable}='{overrideValue}' names no backend; use epoll, poll or select.");
+            return overrideValue.Trim().ToLowerInvariant() switch
+            {
+                "epoll" => SelectorBackend.Epoll,
+                "poll" => SelectorBackend.Poll,
+                "select" => SelectorBackend.Select,
+                _ => throw new InvalidOperationException($"{BackendVariable}='{overrideValue}' names no backend; use epoll, poll or select."),
+            };
         }
 
         if (OperatingSystem.IsWindows())

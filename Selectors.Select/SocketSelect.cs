@@ -17,6 +17,12 @@ public static class SocketSelect
     /// <summary>The longest single <c>Socket.Select</c> wait: <see cref="int.MaxValue"/> microseconds (about 35 minutes).</summary>
     public static readonly TimeSpan MaxSingleWait = TimeSpan.FromMicroseconds(int.MaxValue);
 
+    /// <summary>
+    /// On Unix, the longest single <c>Socket.Select</c> wait when a deadline is set: short enough that a signal storm
+    /// (which makes System.Native restart poll() with the full slice) cannot hold a wait much past its deadline.
+    /// </summary>
+    private const long UnixSliceMicroseconds = 5_000;
+
     /// <summary>Waits until some sockets are ready, as Python's <c>select.select</c>.</summary>
     /// <param name="read">Sockets to watch for reading; null means none.</param>
     /// <param name="write">Sockets to watch for writing; null means none.</param>
@@ -89,21 +95,34 @@ public static class SocketSelect
             return 0;
         }
 
-        if (timeoutMicroseconds <= int.MaxValue)
+        bool unix = !OperatingSystem.IsWindows();
+        if (timeoutMicroseconds is -1 or 0 || (!unix && timeoutMicroseconds <= int.MaxValue))
         {
+            // Forever or a poll: a restart after EINTR cannot stretch these. Windows has no EINTR.
             Socket.Select(read, write, error, (int)timeoutMicroseconds);
             return read.Count + write.Count + error.Count;
         }
 
-        // Longer than Socket.Select accepts: wait in chunks against one deadline, restoring the lists between chunks.
+        // On Unix, Socket.Select is poll() in System.Native, which (1) truncates the timeout to whole milliseconds, so
+        // 999 us becomes a non-blocking poll, and (2) restarts poll() with the FULL timeout after EINTR, so a signal
+        // every 10 ms keeps Select(0.5 s) blocked for as long as the signals last. So: round up to milliseconds, and
+        // wait in short slices against one monotonic deadline, restoring the lists between slices. (Elsewhere slices are
+        // only needed for waits longer than Socket.Select accepts.)
+        long slice = unix ? UnixSliceMicroseconds : int.MaxValue;
         var (readAll, writeAll, errorAll) = (read.ToArray(), write.ToArray(), error.ToArray());
         long start = Stopwatch.GetTimestamp();
         while (true)
         {
             long remaining = timeoutMicroseconds - (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            Socket.Select(read, write, error, (int)Math.Clamp(remaining, 0, int.MaxValue));
+            long wait = Math.Clamp(remaining, 0, slice);
+            if (unix)
+            {
+                wait = (wait + 999) / 1000 * 1000;
+            }
+
+            Socket.Select(read, write, error, (int)wait);
             int ready = read.Count + write.Count + error.Count;
-            if (ready > 0 || remaining <= int.MaxValue)
+            if (ready > 0 || remaining <= wait)
             {
                 return ready;
             }

@@ -1,0 +1,268 @@
+using System;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Threading;
+using FluentAssertions;
+using NUnit.Framework;
+using Selectors.Tests.Support;
+
+namespace Selectors.Tests.Core;
+
+/// <summary>
+/// Spec L1–L5 (PEP 475): real SIGWINCH signals, aimed with tgkill at the thread blocked in Select, must neither end the
+/// wait early nor restart its full timeout: the wait is retried against the original monotonic deadline.
+/// </summary>
+[TestFixture(SelectorBackend.Epoll)]
+[TestFixture(SelectorBackend.Poll)]
+[TestFixture(SelectorBackend.Select)]
+[NonParallelizable]
+[Platform("Linux")]
+public sealed class SignalInterruptionTests(SelectorBackend backend)
+{
+    private static readonly TimeSpan StormInterval = TimeSpan.FromMilliseconds(10);
+
+    [Test]
+    public void L2_OneSignal_DuringSelect_ReturnsEmptyAtTheOriginalDeadline()
+    {
+        using var counter = new SignalCounter();
+        var (a, b) = Peers.SocketPair();
+        using (a)
+        using (b)
+        using (BaseSelector selector = SelectorFactory.Create(backend))
+        {
+            selector.Register(a, SelectorEvents.Read);
+            using var sender = SignalSender.Once(SignalSender.CurrentThreadId(), TimeSpan.FromSeconds(0.3));
+
+            var watch = Stopwatch.StartNew();
+            var ready = selector.Select(1.0);
+            watch.Stop();
+            sender.Join();
+
+            TestContext.Out.WriteLine($"{backend}: Select(1.0) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
+            ready.Should().BeEmpty();
+            sender.Sent.Should().Be(1);
+            counter.WaitForAtLeast(1, TimeSpan.FromSeconds(5)).Should().BeGreaterThanOrEqualTo(1, "the handler saw the signal");
+            watch.Elapsed.TotalSeconds.Should().BeInRange(0.9, 2.0, "the wait resumes with the time left, not the full timeout (1.3 s)");
+        }
+    }
+
+    [Test]
+    public void L2_SignalStorm_TimeoutStillHolds()
+    {
+        using var counter = new SignalCounter();
+        var (a, b) = Peers.SocketPair();
+        using (a)
+        using (b)
+        using (BaseSelector selector = SelectorFactory.Create(backend))
+        {
+            selector.Register(a, SelectorEvents.Read);
+            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
+
+            var watch = Stopwatch.StartNew();
+            var ready = selector.Select(0.5);
+            watch.Stop();
+            storm.Stop();
+
+            int delivered = counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2));
+            TestContext.Out.WriteLine($"{backend}: Select(0.5) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}, handled {delivered}");
+            ready.Should().BeEmpty();
+            storm.Failures.Should().Be(0);
+            watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0, "signals must not restart the timeout");
+            delivered.Should().BeGreaterThanOrEqualTo(10, "many signals arrived during the wait");
+        }
+    }
+
+    [Test]
+    public void L2_M1_SignalStorm_NothingRegistered_SleepsForTheTimeout()
+    {
+        using var counter = new SignalCounter();
+        using BaseSelector selector = SelectorFactory.Create(backend);
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
+
+        var watch = Stopwatch.StartNew();
+        var ready = selector.Select(0.5);
+        watch.Stop();
+        storm.Stop();
+
+        TestContext.Out.WriteLine($"{backend}: empty Select(0.5) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+        ready.Should().BeEmpty();
+        watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
+        counter.WaitForAtLeast(10, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10);
+    }
+
+    [Test]
+    public void L2_SignalStorm_InfiniteSelect_StillReportsDataWrittenDuringTheStorm()
+    {
+        using var counter = new SignalCounter();
+        var (a, b) = Peers.SocketPair();
+        using (a)
+        using (b)
+        using (BaseSelector selector = SelectorFactory.Create(backend))
+        {
+            SelectorKey key = selector.Register(a, SelectorEvents.Read, "a");
+            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
+            Thread writer = SelectorFactory.WriteLater(b, TimeSpan.FromSeconds(0.3));
+
+            var watch = Stopwatch.StartNew();
+            var ready = selector.Select(TimeSpan.FromSeconds(10));
+            watch.Stop();
+            storm.Stop();
+            writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+
+            TestContext.Out.WriteLine($"{backend}: data at 0.3 s in a storm reported after {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+            ready.Should().ContainSingle().Which.Should().Be((key, SelectorEvents.Read));
+            watch.Elapsed.TotalSeconds.Should().BeInRange(0.25, 2.0);
+            storm.Sent.Should().BeGreaterThan(5, "the storm was running while Select blocked");
+        }
+    }
+
+    [Test]
+    public void L2_SignalStorm_EveryWriteIsReported_NothingLost()
+    {
+        using var counter = new SignalCounter();
+        var (a, b) = Peers.SocketPair();
+        using (a)
+        using (b)
+        using (BaseSelector selector = SelectorFactory.Create(backend))
+        {
+            SelectorKey key = selector.Register(a, SelectorEvents.Read);
+            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(2), TimeSpan.FromSeconds(8));
+            var buffer = new byte[16];
+            const int rounds = 20;
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < rounds; i++)
+            {
+                Thread writer = SelectorFactory.WriteLater(b, TimeSpan.FromMilliseconds(15));
+                var ready = selector.Select(5.0);
+                writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+                ready.Should().ContainSingle().Which.Should().Be((key, SelectorEvents.Read), $"round {i}");
+                a.Receive(buffer).Should().Be(1);
+            }
+
+            watch.Stop();
+            storm.Stop();
+            TestContext.Out.WriteLine($"{backend}: {rounds} rounds in a 2 ms storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+            watch.Elapsed.TotalSeconds.Should().BeLessThan(6.0);
+        }
+    }
+}
+
+/// <summary>Spec L5: the lower layer (EpollInstance.Wait, PollSet.Poll) retries EINTR against the original deadline.</summary>
+[TestFixture]
+[NonParallelizable]
+[Platform("Linux")]
+public sealed class LowerLayerSignalInterruptionTests
+{
+    [Test]
+    public void L5_EpollInstanceWait_OneSignal_KeepsTheDeadline()
+    {
+        using var counter = new SignalCounter();
+        using var epoll = new Selectors.Epoll.EpollInstance();
+        var events = new Selectors.Epoll.EpollEvent[4];
+        using var sender = SignalSender.Once(SignalSender.CurrentThreadId(), TimeSpan.FromSeconds(0.3));
+        var watch = Stopwatch.StartNew();
+        int count = epoll.Wait(events, 1000);
+        watch.Stop();
+        sender.Join();
+        TestContext.Out.WriteLine($"epoll_wait(1000 ms) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
+        count.Should().Be(0);
+        counter.WaitForAtLeast(1, TimeSpan.FromSeconds(5)).Should().BeGreaterThanOrEqualTo(1);
+        watch.Elapsed.TotalSeconds.Should().BeInRange(0.9, 2.0);
+    }
+
+    [Test]
+    public void L5_EpollInstanceWait_SignalStorm_KeepsTheDeadline()
+    {
+        using var counter = new SignalCounter();
+        var (a, b) = Peers.SocketPairFds();
+        try
+        {
+            using var epoll = new Selectors.Epoll.EpollInstance();
+            epoll.Register(a, Selectors.Epoll.EpollEvents.In);
+            var events = new Selectors.Epoll.EpollEvent[4];
+            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(4));
+            var watch = Stopwatch.StartNew();
+            int count = epoll.Wait(events, 500);
+            watch.Stop();
+            storm.Stop();
+            int delivered = counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2));
+            TestContext.Out.WriteLine($"epoll_wait(500 ms) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}, handled {delivered}");
+            count.Should().Be(0);
+            watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
+            delivered.Should().BeGreaterThanOrEqualTo(10);
+        }
+        finally
+        {
+            Peers.Close(a, b);
+        }
+    }
+
+    [Test]
+    public void L5_PollSetPoll_OneSignal_KeepsTheDeadline()
+    {
+        using var counter = new SignalCounter();
+        var (a, b) = Peers.SocketPairFds();
+        try
+        {
+            var pollSet = new Selectors.Poll.PollSet();
+            pollSet.Register(a, Selectors.Poll.PollEvents.In);
+            var results = new Selectors.Poll.PollResult[4];
+            using var sender = SignalSender.Once(SignalSender.CurrentThreadId(), TimeSpan.FromSeconds(0.3));
+            var watch = Stopwatch.StartNew();
+            int count = pollSet.Poll(results, 1000);
+            watch.Stop();
+            sender.Join();
+            TestContext.Out.WriteLine($"poll(1000 ms) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
+            count.Should().Be(0);
+            counter.WaitForAtLeast(1, TimeSpan.FromSeconds(5)).Should().BeGreaterThanOrEqualTo(1);
+            watch.Elapsed.TotalSeconds.Should().BeInRange(0.9, 2.0);
+        }
+        finally
+        {
+            Peers.Close(a, b);
+        }
+    }
+
+    [Test]
+    public void L5_PollSetPoll_SignalStorm_KeepsTheDeadline_AndSeesData()
+    {
+        using var counter = new SignalCounter();
+        var (a, b) = Peers.SocketPairFds();
+        try
+        {
+            var pollSet = new Selectors.Poll.PollSet();
+            pollSet.Register(a, Selectors.Poll.PollEvents.In);
+            var results = new Selectors.Poll.PollResult[4];
+            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(6));
+            var watch = Stopwatch.StartNew();
+            int count = pollSet.Poll(results, 500);
+            watch.Stop();
+            TestContext.Out.WriteLine($"poll(500 ms) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+            count.Should().Be(0);
+            watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
+
+            // Still in the storm: data written from another thread is reported.
+            var writer = new Thread(() =>
+            {
+                Thread.Sleep(200);
+                Peers.Write(b);
+            })
+            { IsBackground = true };
+            writer.Start();
+            watch.Restart();
+            count = pollSet.Poll(results, 5000);
+            watch.Stop();
+            writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+            storm.Stop();
+            count.Should().Be(1);
+            results[0].Fd.Should().Be(a);
+            results[0].Events.Should().HaveFlag(Selectors.Poll.PollEvents.In);
+            watch.Elapsed.TotalSeconds.Should().BeLessThan(2.0);
+            counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10);
+        }
+        finally
+        {
+            Peers.Close(a, b);
+        }
+    }
+}

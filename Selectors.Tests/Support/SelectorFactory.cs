@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace Selectors.Tests.Support;
+
+/// <summary>Creates a selector of a given backend, for fixtures parameterised with [TestFixture(SelectorBackend.X)].</summary>
+internal static class SelectorFactory
+{
+    internal static BaseSelector Create(SelectorBackend backend) => backend switch
+    {
+        SelectorBackend.Epoll => new EpollSelector(),
+        SelectorBackend.Poll => new PollSelector(),
+        SelectorBackend.Select => new SelectSelector(),
+        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, null),
+    };
+
+    /// <summary>Writes one byte on <paramref name="socket"/> from a background thread after <paramref name="delay"/>.</summary>
+    internal static Thread WriteLater(Socket socket, TimeSpan delay)
+    {
+        var thread = new Thread(() =>
+        {
+            Thread.Sleep(delay);
+            socket.Send(new byte[] { 42 });
+        })
+        { IsBackground = true, Name = "delayed writer" };
+        thread.Start();
+        return thread;
+    }
+}
+
+/// <summary>Reads the kernel's interest list of an epoll descriptor from /proc/self/fdinfo.</summary>
+internal static class EpollFdInfo
+{
+    /// <summary>EPOLLIN | EPOLLOUT: the bits the selector asks for (the kernel adds EPOLLERR | EPOLLHUP itself).</summary>
+    internal const uint InOut = 0x1 | 0x4;
+
+    /// <summary>fd -> requested events (masked to IN|OUT) of every entry (<c>tfd: N events: HEX</c>) of <paramref name="epollFd"/>.</summary>
+    internal static Dictionary<int, uint> Read(int epollFd)
+    {
+        var result = new Dictionary<int, uint>();
+        foreach (string line in File.ReadAllLines($"/proc/self/fdinfo/{epollFd}"))
+        {
+            string[] parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 4 && parts[0] == "tfd:" && parts[2] == "events:")
+            {
+                int fd = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                uint events = uint.Parse(parts[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                result.Add(fd, events & InOut);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>What the kernel should hold for a selector's map: fd -> IN/OUT bits of the key's events.</summary>
+    internal static Dictionary<int, uint> Expected(IReadOnlyDictionary<int, SelectorKey> map)
+    {
+        var result = new Dictionary<int, uint>();
+        foreach (var (fd, key) in map)
+        {
+            result.Add(fd, ((key.Events & SelectorEvents.Read) != 0 ? 0x1u : 0) | ((key.Events & SelectorEvents.Write) != 0 ? 0x4u : 0));
+        }
+
+        return result;
+    }
+}
