@@ -216,7 +216,33 @@ public sealed class EchoExampleTests
         await server.StopAsync(Signum.SIGTERM);
     }
 
+    [Test]
+    public void Readme_shows_exactly_the_quick_start_that_compiles()
+    {
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
+        string source = File.ReadAllText(Path.Combine(root, "Selectors.Examples", "QuickStart.cs")).ReplaceLineEndings("\n");
+        Match block = Regex.Match(readme, @"## Quick start\n.*?```csharp\n(.*?)```", RegexOptions.Singleline);
+
+        block.Success.Should().BeTrue("the README has a Quick start section with a csharp block");
+        block.Groups[1].Value.Should().Be(source);
+        source.TrimEnd('\n').Split('\n').Should().HaveCountLessThanOrEqualTo(20);
+    }
+
     private static string Capitalized(string name) => char.ToUpperInvariant(name[0]) + name[1..];
+
+    /// <summary>The directory holding Selectors.sln, found upwards from this test assembly.</summary>
+    private static string RepositoryRoot()
+    {
+        DirectoryInfo? root = new(TestContext.CurrentContext.TestDirectory);
+        for (int up = 0; up < 8 && root is not null && !File.Exists(Path.Combine(root.FullName, "Selectors.sln")); up++)
+        {
+            root = root.Parent;
+        }
+
+        root.Should().NotBeNull($"the test assembly ({TestContext.CurrentContext.TestDirectory}) should sit inside the repository");
+        return root!.FullName;
+    }
 
     private static async Task<Socket> ConnectWithRetryAsync(int port, ExampleProcess server)
     {
@@ -398,14 +424,7 @@ public sealed class EchoExampleTests
             var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
             string targetFramework = testDirectory.Name;
             string configuration = testDirectory.Parent!.Name;
-            DirectoryInfo? root = testDirectory;
-            for (int up = 0; up < 8 && root is not null && !File.Exists(Path.Combine(root.FullName, "Selectors.sln")); up++)
-            {
-                root = root.Parent;
-            }
-
-            root.Should().NotBeNull($"the test assembly ({testDirectory.FullName}) should sit inside the repository");
-            string dll = Path.Combine(root!.FullName, "Selectors.Examples", "bin", configuration, targetFramework, "Selectors.Examples.dll");
+            string dll = Path.Combine(RepositoryRoot(), "Selectors.Examples", "bin", configuration, targetFramework, "Selectors.Examples.dll");
             File.Exists(dll).Should().BeTrue($"{dll} should exist: build the solution, e.g. dotnet build Selectors.sln -c {configuration}");
             return dll;
         }
