@@ -77,6 +77,7 @@ internal sealed class EchoServer : IDisposable
         // Copy the map first: closing a connection unregisters it, and a live map must not change under enumeration.
         foreach (SelectorKey key in _selector.GetMap().Values.ToList())
         {
+            // The selector's map is the list of connections: each key's callback is bound to its EchoConnection.
             if (key.Data is Action<Socket, SelectorEvents> { Target: EchoConnection connection })
             {
                 connection.Close("server stopping");

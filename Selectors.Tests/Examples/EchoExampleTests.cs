@@ -18,9 +18,10 @@ namespace Selectors.Tests.Examples;
 
 /// <summary>
 /// End to end: the built Selectors.Examples program runs as a child process, exactly as a user runs it, and real
-/// clients (a Python script, and plain sockets) talk to it over loopback. The test project does not reference the
-/// examples project; building the solution builds both, and the program is found next to this assembly's build
-/// output (Selectors.Examples/bin/CONFIGURATION/TFM/).
+/// clients (a Python script, and plain sockets) talk to it over loopback. The test project references the examples
+/// project for build order only (ReferenceOutputAssembly=false); the program is found in the examples project's own
+/// build output for this configuration (Selectors.Examples/bin/CONFIGURATION/TFM/). Every process a test starts is
+/// stopped by that test, by its own process id, and every wait is bounded.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
