@@ -1,0 +1,106 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Selectors.Examples;
+
+/// <summary>
+/// The echo server from the documentation of Python's <c>selectors</c> module: one thread, one selector, and a
+/// callback in each key's data (<c>sel.register(sock, EVENT_READ, accept)</c>), called by a loop the program writes.
+/// </summary>
+/// <remarks>
+/// Python's version ignores partial sends; this one keeps each connection's unsent bytes and waits for
+/// <see cref="SelectorEvents.Write"/> (see <see cref="EchoConnection"/>). The server owns its listener and connections
+/// and closes them in <see cref="Dispose"/>; the selector belongs to the caller.
+/// </remarks>
+internal sealed class EchoServer : IDisposable
+{
+    private readonly ISelector _selector;
+    private readonly Socket _listener;
+    private readonly TextWriter? _log;
+
+    /// <summary>Listens on <paramref name="endpoint"/> and registers the listener with <paramref name="selector"/>.</summary>
+    /// <param name="selector">The selector to run on.</param>
+    /// <param name="endpoint">Where to listen; port 0 lets the OS choose (see <see cref="LocalEndPoint"/>).</param>
+    /// <param name="log">Where to write one line per connect and close, or null.</param>
+    /// <exception cref="SocketException">The address is in use or not local.</exception>
+    public EchoServer(ISelector selector, IPEndPoint endpoint, TextWriter? log)
+    {
+        _selector = selector;
+        _log = log;
+        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            _listener.Bind(endpoint);
+            _listener.Listen(128);
+            // Non-blocking, so a client that disconnects between Select and Accept cannot stall the whole loop.
+            _listener.Blocking = false;
+            _selector.Register(_listener, SelectorEvents.Read, (Action<Socket, SelectorEvents>)Accept);
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The address the server listens on, with the port the OS chose.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    /// <summary>Serves until <paramref name="stop"/> is requested.</summary>
+    public void Run(StopSignal stop)
+    {
+        _selector.Register(stop.WakeUp, SelectorEvents.Read, (Action<Socket, SelectorEvents>)((_, _) => stop.Drain()));
+        try
+        {
+            while (!stop.IsRequested)
+            {
+                // No timeout: the wake-up socket ends the wait when a stop is requested.
+                foreach (var (key, events) in _selector.Select())
+                {
+                    var callback = (Action<Socket, SelectorEvents>)key.Data!;
+                    callback((Socket)key.FileObject, events);
+                }
+            }
+        }
+        finally
+        {
+            _selector.Unregister(stop.WakeUp); // It belongs to the StopSignal, not to this server.
+        }
+    }
+
+    /// <summary>Closes every connection, then the listener.</summary>
+    public void Dispose()
+    {
+        // Copy the map first: closing a connection unregisters it, and a live map must not change under enumeration.
+        foreach (SelectorKey key in _selector.GetMap().Values.ToList())
+        {
+            // The selector's map is the list of connections: each key's callback is bound to its EchoConnection.
+            if (key.Data is Action<Socket, SelectorEvents> { Target: EchoConnection connection })
+            {
+                connection.Close("server stopping");
+            }
+        }
+
+        _selector.Unregister(_listener);
+        _listener.Dispose();
+    }
+
+    private void Accept(Socket listener, SelectorEvents events)
+    {
+        Socket client;
+        try
+        {
+            client = listener.Accept();
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
+        {
+            return; // The client left before we accepted it; readiness was a hint.
+        }
+
+        client.Blocking = false;
+        _ = new EchoConnection(_selector, client, _log); // The selector keeps it, through the callback in the key.
+    }
+}
