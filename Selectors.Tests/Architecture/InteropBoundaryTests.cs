@@ -36,7 +36,7 @@ public class InteropBoundaryTests
     [Test]
     public void PInvokesLiveOnlyInInteropFilesAndMonoPosixEpollAndPollAreNeverCalled()
     {
-        string root = RepositoryRoot();
+        string root = SpecCoverageTests.RepositoryRoot();
         var libraryFiles = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
                 && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")
@@ -57,17 +57,4 @@ public class InteropBoundaryTests
     }
 
     private static Type OutermostType(Type type) => type.DeclaringType is null ? type : OutermostType(type.DeclaringType);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Selectors.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Selectors.sln not found above " + AppContext.BaseDirectory);
-    }
 }

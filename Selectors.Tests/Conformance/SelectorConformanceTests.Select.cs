@@ -198,6 +198,17 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
+    public void K6_K7_AnEntryNeverCarriesNoEventsAndUnaskedReadinessIsNoEntry()
+    {
+        var (server, _) = TcpPair();
+        SelectorKey key = _selector.Register(server, SelectorEvents.Read);
+        _selector.Select(0.05).Should().BeEmpty("the socket is writable, but only Read was asked for");
+        _selector.Modify(server, SelectorEvents.Write);
+        _selector.Select(1.0).Should().OnlyContain(entry => entry.Events != SelectorEvents.None).And.ContainSingle()
+            .Which.Key.Fd.Should().Be(key.Fd);
+    }
+
+    [Test]
     public void K8_ReadinessIsLevelTriggered()
     {
         var (a, b) = SocketPair();
