@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 
@@ -11,7 +12,8 @@ namespace Selectors.Epoll;
 /// </summary>
 /// <remarks>
 /// The kernel's interest list is thread-safe, so <see cref="Register(int, EpollEvents)"/>, <see cref="Modify(int, EpollEvents)"/>
-/// and <see cref="Unregister"/> may be called while another thread waits. Use one waiting thread per instance.
+/// and <see cref="Unregister"/> may be called while another thread waits, and several threads may wait at once (each
+/// with its own buffer).
 /// </remarks>
 public sealed class EpollInstance : IDisposable
 {
@@ -22,8 +24,6 @@ public sealed class EpollInstance : IDisposable
     public const int DefaultMaxEvents = 1023;
 
     private readonly SafeEpollHandle _handle;
-    private Interop.AlignedEpollEvent[] _alignedBuffer = Array.Empty<Interop.AlignedEpollEvent>();
-    private EpollEvent[] _pollBuffer = Array.Empty<EpollEvent>();
 
     /// <summary>Creates an epoll instance with <c>epoll_create1(EPOLL_CLOEXEC)</c>.</summary>
     /// <exception cref="Mono.Unix.UnixIOException">The kernel refused (EMFILE, ENFILE, ENOMEM).</exception>
@@ -125,19 +125,24 @@ public sealed class EpollInstance : IDisposable
         }
 
         int timeout = InterruptibleWait.SecondsToMilliseconds(timeoutSeconds, nameof(timeoutSeconds));
-        if (_pollBuffer.Length < maxEvents)
-        {
-            _pollBuffer = new EpollEvent[maxEvents];
-        }
 
-        int count = Wait(_pollBuffer.AsSpan(0, maxEvents), timeout);
-        var ready = new (int Fd, EpollEvents Events)[count];
-        for (int i = 0; i < count; i++)
+        // A pooled buffer per call: threads may poll one instance at once (as in Python), and a large maxEvents is not kept.
+        EpollEvent[] buffer = ArrayPool<EpollEvent>.Shared.Rent(maxEvents);
+        try
         {
-            ready[i] = (_pollBuffer[i].Fd, _pollBuffer[i].Events);
-        }
+            int count = Wait(buffer.AsSpan(0, maxEvents), timeout);
+            var ready = new (int Fd, EpollEvents Events)[count];
+            for (int i = 0; i < count; i++)
+            {
+                ready[i] = (buffer[i].Fd, buffer[i].Events);
+            }
 
-        return ready;
+            return ready;
+        }
+        finally
+        {
+            ArrayPool<EpollEvent>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Closes the epoll descriptor; idempotent. Registered descriptors are not closed.</summary>
@@ -148,27 +153,31 @@ public sealed class EpollInstance : IDisposable
 
     private int WaitAligned(Span<EpollEvent> events, int timeout)
     {
-        if (_alignedBuffer.Length < events.Length)
+        // The kernel's layout differs from EpollEvent here: wait into a pooled buffer of its layout, then convert.
+        Interop.AlignedEpollEvent[] aligned = ArrayPool<Interop.AlignedEpollEvent>.Shared.Rent(events.Length);
+        try
         {
-            _alignedBuffer = new Interop.AlignedEpollEvent[events.Length];
-        }
-
-        int count;
-        unsafe
-        {
-            fixed (Interop.AlignedEpollEvent* buffer = _alignedBuffer)
+            int count;
+            unsafe
             {
-                var wait = new EpollWaitCall(_handle, buffer, events.Length);
-                count = InterruptibleWait.Run(ref wait, timeout, "epoll_wait");
+                fixed (Interop.AlignedEpollEvent* buffer = aligned)
+                {
+                    var wait = new EpollWaitCall(_handle, buffer, events.Length);
+                    count = InterruptibleWait.Run(ref wait, timeout, "epoll_wait");
+                }
             }
-        }
 
-        for (int i = 0; i < count; i++)
+            for (int i = 0; i < count; i++)
+            {
+                events[i] = new EpollEvent((EpollEvents)aligned[i].Events, aligned[i].Data);
+            }
+
+            return count;
+        }
+        finally
         {
-            events[i] = new EpollEvent((EpollEvents)_alignedBuffer[i].Events, _alignedBuffer[i].Data);
+            ArrayPool<Interop.AlignedEpollEvent>.Shared.Return(aligned);
         }
-
-        return count;
     }
 
     private unsafe void Control(int op, int fd, EpollEvents events, ulong data, string opName)
