@@ -13,6 +13,7 @@ namespace Selectors.Examples;
 internal sealed class Arguments
 {
     private readonly Dictionary<string, string?> _given = new(StringComparer.Ordinal);
+    private readonly List<string> _operands = [];
 
     private Arguments()
     {
@@ -26,6 +27,12 @@ internal sealed class Arguments
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
+            if (command.Operands is not null && !arg.StartsWith('-'))
+            {
+                parsed._operands.Add(arg); // A command that declares operands (crawl's URLs) takes bare words as them.
+                continue;
+            }
+
             string name = arg;
             string? value = null;
             int equals = arg.IndexOf('=', StringComparison.Ordinal);
@@ -54,6 +61,9 @@ internal sealed class Arguments
 
         return parsed;
     }
+
+    /// <summary>The bare words given, in order, for a command that declares <see cref="Command.Operands"/>.</summary>
+    public IReadOnlyList<string> Operands => _operands;
 
     /// <summary>Whether the flag <paramref name="name"/> was given.</summary>
     public bool Flag(string name) => _given.ContainsKey(name);

@@ -18,6 +18,9 @@ internal sealed record Option(string Name, string? ValueName, string Description
 /// </summary>
 internal sealed record Command(string Name, string Summary, IReadOnlyList<Option> Options, Func<Arguments, int> Run)
 {
+    /// <summary>The synopsis of the bare words the command takes (e.g. <c>[URL ...]</c>), or null when it takes none.</summary>
+    public string? Operands { get; init; }
+
     /// <summary>The usage text: a synopsis line and one line per option.</summary>
     public string Usage
     {
@@ -28,6 +31,8 @@ internal sealed record Command(string Name, string Summary, IReadOnlyList<Option
             {
                 text.Append(option.ValueName is null ? $" [{option.Name}]" : $" [{option.Name} {option.ValueName}]");
             }
+
+            text.Append(Operands is null ? string.Empty : $" {Operands}");
 
             text.AppendLine().AppendLine().AppendLine(Summary).AppendLine().AppendLine("options:");
             int width = Options.Max(o => Label(o).Length);

@@ -1,0 +1,185 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Selectors.Examples.Crawl;
+
+/// <summary>
+/// One URL's fetch as a state machine driven by selector callbacks, the <c>Fetcher</c> of the Python crawler grown up:
+/// a non-blocking connect (wait for EVENT_WRITE, then read SO_ERROR), the request sent (EVENT_WRITE again if the
+/// send was partial), the response read on EVENT_READ into an <see cref="HttpResponseParser"/>, and a deadline
+/// on the loop's timer heap. Each state's callback is the key's data; whatever happens, the fetch ends exactly once,
+/// with its socket unregistered and closed, and reports to its owner.
+/// </summary>
+internal sealed class Fetcher
+{
+    private readonly EventLoop _loop;
+    private readonly IPEndPoint _endpoint;
+    private readonly TimeSpan _timeout;
+    private readonly Action<Fetcher> _onDone;
+    private readonly byte[] _request;
+    private readonly byte[] _buffer = new byte[16 * 1024];
+    private Socket? _socket;
+    private TimerHeap.Timer? _deadline;
+    private int _sent;
+
+    /// <summary>Prepares the fetch of <paramref name="url"/> from <paramref name="address"/>; <see cref="Start"/> begins it.</summary>
+    public Fetcher(EventLoop loop, Uri url, IPAddress address, TimeSpan timeout, Action<Fetcher> onDone)
+    {
+        _loop = loop;
+        Url = url;
+        _endpoint = new IPEndPoint(address, url.Port);
+        _timeout = timeout;
+        _onDone = onDone;
+        // Connection: close lets a body without Content-Length or chunking end with the connection, and spares
+        // the crawler from managing idle keep-alive connections.
+        _request = Encoding.ASCII.GetBytes(
+            $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: Selectors.Examples-crawl/1.0\r\n"
+            + "Accept: text/html, */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n");
+    }
+
+    /// <summary>The URL fetched.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The response, complete when <see cref="Error"/> is null after the fetch ended.</summary>
+    public HttpResponseParser Response { get; } = new();
+
+    /// <summary>Why the fetch failed (refused, timed out, malformed response...), or null.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>Bytes received from the server, headers included.</summary>
+    public long BytesReceived { get; private set; }
+
+    /// <summary>Whether the fetch has ended (successfully or not).</summary>
+    public bool IsDone { get; private set; }
+
+    /// <summary>Starts the non-blocking connect and the deadline; the outcome arrives through the callback given to the constructor.</summary>
+    public void Start()
+    {
+        _deadline = _loop.Timers.Schedule(_timeout, () => Fail($"timed out after {_timeout.TotalSeconds:0.###} s"));
+        try
+        {
+            _socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
+            try
+            {
+                _socket.Connect(_endpoint);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            {
+                // The usual case: the handshake goes on in the kernel, and the socket turns writable when it is over.
+            }
+
+            _loop.Selector.Register(_socket, SelectorEvents.Write, (Action<SelectorEvents>)OnConnected);
+        }
+        catch (SocketException e)
+        {
+            Fail(Describe(e.SocketErrorCode)); // Refused at once, no route, out of descriptors...
+        }
+    }
+
+    /// <summary>Ends the fetch now (the crawl is stopping): the socket is closed, and the owner is told.</summary>
+    public void Abort(string reason) => Fail(reason);
+
+    private void OnConnected(SelectorEvents events)
+    {
+        // Writable means the handshake is over, not that it worked: SO_ERROR tells (Python's sock.getsockopt(SOL_SOCKET, SO_ERROR)).
+        var error = (SocketError)(int)_socket!.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        if (error != SocketError.Success)
+        {
+            Fail(Describe(error));
+            return;
+        }
+
+        _loop.Selector.Modify(_socket, SelectorEvents.Write, (Action<SelectorEvents>)OnWritable);
+        OnWritable(events);
+    }
+
+    private void OnWritable(SelectorEvents events)
+    {
+        int sent = _socket!.Send(_request.AsSpan(_sent), SocketFlags.None, out SocketError error);
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            Fail(Describe(error));
+            return;
+        }
+
+        _sent += sent;
+        if (_sent == _request.Length)
+        {
+            // Request sent: now wait for the response. Otherwise stay on EVENT_WRITE for the rest.
+            _loop.Selector.Modify(_socket, SelectorEvents.Read, (Action<SelectorEvents>)OnReadable);
+        }
+    }
+
+    private void OnReadable(SelectorEvents events)
+    {
+        // One receive per readiness report keeps the loop fair among connections; level-triggered, it is called again.
+        int received = _socket!.Receive(_buffer, SocketFlags.None, out SocketError error);
+        try
+        {
+            switch (error)
+            {
+                case SocketError.WouldBlock:
+                    return; // Readiness is a hint.
+                case SocketError.Success when received == 0:
+                    Response.EndOfStream();
+                    break;
+                case SocketError.Success:
+                    BytesReceived += received;
+                    Response.Feed(_buffer.AsSpan(0, received));
+                    break;
+                default:
+                    Fail(Describe(error));
+                    return;
+            }
+        }
+        catch (MalformedResponseException e)
+        {
+            Fail($"malformed response: {e.Message}");
+            return;
+        }
+
+        if (Response.IsComplete)
+        {
+            End(); // Done: whatever else the server sends is of no interest, and Connection: close was asked for.
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        if (!IsDone)
+        {
+            Error = reason;
+            End();
+        }
+    }
+
+    private void End()
+    {
+        IsDone = true;
+        _deadline?.Cancel();
+        if (_socket is not null)
+        {
+            // Unregister before closing: a closed descriptor's number can be reused at once by the next fetch.
+            if (_loop.Selector.GetMap().TryGetValue((int)_socket.Handle, out SelectorKey? key) && ReferenceEquals(key.FileObject, _socket))
+            {
+                _loop.Selector.Unregister(_socket);
+            }
+
+            _socket.Dispose();
+        }
+
+        _onDone(this);
+    }
+
+    private static string Describe(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.ConnectionReset => "connection reset by the server",
+        SocketError.TimedOut => "connection timed out",
+        SocketError.HostUnreachable => "host unreachable",
+        SocketError.NetworkUnreachable => "network unreachable",
+        _ => $"socket error: {error}",
+    };
+}
