@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using FluentAssertions;
+using Mono.Unix.Native;
+using NUnit.Framework;
+
+namespace Selectors.Tests.Examples;
+
+/// <summary>
+/// End to end: <c>Selectors.Examples crawl</c> runs as a child process against real servers on loopback: Python's
+/// http.server, the crawler's own built-in site, and in-test sockets that refuse, stay silent or answer garbage.
+/// With <c>--verbose</c> the crawler writes one stderr line per URL (<c>200 URL ...</c>, <c>301 URL -> TARGET</c>,
+/// <c>error URL: REASON</c>), which is how these tests check that every page is fetched exactly once.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class CrawlExampleTests
+{
+    private static readonly Regex OutcomeLine = new(@"^(?<status>\d{3}|error) (?<url>http://\S+?)(?=:? )");
+    private static readonly Regex SummaryLine = new(
+        @"^summary: (?<pages>\d+) pages, (?<bytes>\d+) bytes, (?<errors>\d+) errors, (?<redirects>\d+) redirects, \d+\.\d\d s, \d+\.\d pages/s$");
+
+    [SetUp]
+    public void RequireUnix()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("These tests use POSIX signals and python3.");
+        }
+    }
+
+    [TestCase("default")]
+    [TestCase("select")]
+    public async Task Crawl_of_python_http_server_fetches_each_of_300_pages_exactly_once_and_follows_its_redirect(string backend)
+    {
+        int port = PythonHttpServer.FreePort();
+        string origin = $"http://127.0.0.1:{port}";
+        using var tree = new GeneratedSiteTree(300, $"127.0.0.1:{port}");
+        using var server = new PythonHttpServer(tree.Root, port);
+
+        // http.server listens with a backlog of 5 (socketserver's default): more concurrent connects overflow it, and
+        // the dropped SYNs are retried only after a second.
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--verbose", "--concurrency", "4", "--backend", backend, $"{origin}/");
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            var outcomes = Outcomes(crawl);
+            outcomes.GroupBy(o => o.Url).Where(g => g.Count() > 1).Select(g => g.Key).Should().BeEmpty("each URL is fetched once");
+            outcomes.Where(o => o.Status == "error").Should().BeEmpty(crawl.Transcript);
+            // Sorted and compared with Equal: BeEquivalentTo is quadratic, and slow on hundreds of items.
+            outcomes.Where(o => o.Status == "200").Select(o => o.Url).Order(StringComparer.Ordinal).Should().Equal(tree.PagePaths.Select(p => origin + p).Order(StringComparer.Ordinal));
+            // Links to "sub" lack the slash: http.server redirects them to "/sub/", which the crawler then fetches.
+            outcomes.Where(o => o.Status is not ("200" or "error")).Should().Equal(("301", $"{origin}/sub"));
+            crawl.ErrorLines.Should().Contain($"301 {origin}/sub -> {origin}/sub/");
+            Summary(crawl).Should().Be((300, 0, 1));
+        }
+    }
+
+    [TestCase("default")]
+    [TestCase("epoll")]
+    [TestCase("poll")]
+    [TestCase("select")]
+    public async Task Crawl_with_no_url_crawls_the_built_in_site_of_1000_pages_with_no_error(string backend)
+    {
+        var watch = Stopwatch.StartNew();
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--verbose", "--backend", backend);
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            crawl.OutputLines[0].Should().MatchRegex(@"^serving a generated site of 1000 pages at http://127\.0\.0\.1:\d+/$");
+            string origin = crawl.OutputLines[0].Split(" at ")[1].TrimEnd('/');
+            var outcomes = Outcomes(crawl);
+            outcomes.Should().HaveCount(1000).And.OnlyContain(o => o.Status == "200", crawl.Transcript);
+            outcomes.Select(o => o.Url).Order(StringComparer.Ordinal).Should()
+                .Equal(Enumerable.Range(0, 1000).Select(i => i == 0 ? $"{origin}/" : $"{origin}/page/{i}.html").Order(StringComparer.Ordinal));
+            // A third of the pages come chunked, the rest with Content-Length; all of them parse.
+            Summary(crawl).Should().Be((1000, 0, 0));
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Test]
+    public async Task Crawl_reports_a_refused_connection_and_a_silent_server_per_url_and_still_finishes()
+    {
+        using var refusing = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        refusing.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // Bound but not listening: connects are refused, and no one else gets the port.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen(8); // Connections complete in the backlog, and nothing ever answers them.
+        string refusedUrl = $"http://127.0.0.1:{Port(refusing)}/";
+        string silentUrl = $"http://127.0.0.1:{Port(silent)}/never";
+
+        var watch = Stopwatch.StartNew();
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--timeout", "1", refusedUrl, silentUrl);
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            crawl.ErrorLines.Should().Contain($"error {refusedUrl}: connection refused").And.Contain($"error {silentUrl}: timed out after 1 s");
+            Summary(crawl).Should().Be((0, 2, 0));
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "the 1 s timeout ends the silent fetch");
+        }
+    }
+
+    [Test]
+    public async Task Crawl_turns_each_malformed_response_into_a_per_url_error_and_reads_every_body_kind()
+    {
+        var responses = new Dictionary<string, byte[]>
+        {
+            ["/"] = Page("""
+                <a href="/garbage">1</a> <a href="/bad-length">2</a> <a href="/bad-chunk">3</a> <a href="/cut-short">4</a>
+                <a href="/nothing">5</a> <a href="/not-a-header">6</a> <a href="/binary">7</a> <a href="/missing">8</a>
+                <a href="/server-error">9</a> <a href="/chunked">10</a> <a href="/interim">11</a>
+                """),
+            ["/garbage"] = ScriptedHttpServer.Bytes("SSH-2.0-OpenSSH_9.6\r\n\r\n"),
+            ["/bad-length"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nContent-Length: lots\r\n\r\nbody"),
+            ["/bad-chunk"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbody\r\n0\r\n\r\n"),
+            ["/cut-short"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this much"),
+            ["/nothing"] = [],
+            ["/not-a-header"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nthis is no header\r\n\r\n"),
+            ["/binary"] = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7)).ToArray(),
+            ["/server-error"] = ScriptedHttpServer.Bytes("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"),
+            // Well-formed, one of each kind: chunked, read until close, a redirect, an interim 100 before the answer.
+            ["/chunked"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "b\r\n<a href=/un\r\n13;ext=1\r\ntil-close>next</a>\n\r\n0\r\nX-Trailer: yes\r\n\r\n"),
+            ["/until-close"] = ScriptedHttpServer.Bytes("HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<a href='moved'>moved</a>"),
+            ["/moved"] = ScriptedHttpServer.Bytes("HTTP/1.1 302 Found\r\nLocation: /target?x=1#frag\r\nContent-Length: 0\r\n\r\n"),
+            ["/target?x=1"] = Page("<a href=\"/\">home</a>"),
+            ["/interim"] = ScriptedHttpServer.Bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+        };
+        using var server = new ScriptedHttpServer(responses);
+        string origin = $"http://127.0.0.1:{server.Port}";
+
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--verbose", "--timeout", "5", $"{origin}/");
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            crawl.ErrorLines.Should().NotContain(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.StartsWith("   at ", StringComparison.Ordinal));
+            var outcomes = Outcomes(crawl).ToDictionary(o => o.Url[origin.Length..], o => o.Status);
+            outcomes.Where(o => o.Value == "error").Select(o => o.Key).Should().BeEquivalentTo(
+                "/garbage", "/bad-length", "/bad-chunk", "/cut-short", "/nothing", "/not-a-header", "/binary", "/missing", "/server-error");
+            outcomes.Where(o => o.Value == "200").Select(o => o.Key).Should().BeEquivalentTo("/", "/chunked", "/until-close", "/target?x=1", "/interim");
+            outcomes["/moved"].Should().Be("302");
+            Reason(crawl, $"{origin}/garbage").Should().StartWith("malformed response: not an HTTP/1.x status line");
+            Reason(crawl, $"{origin}/bad-length").Should().Be("malformed response: bad Content-Length: 'lots'");
+            Reason(crawl, $"{origin}/bad-chunk").Should().Be("malformed response: bad chunk size: 'zz'");
+            Reason(crawl, $"{origin}/cut-short").Should().Be("malformed response: connection closed in the middle of the response (body)");
+            Reason(crawl, $"{origin}/nothing").Should().Be("malformed response: connection closed without a response");
+            Reason(crawl, $"{origin}/not-a-header").Should().StartWith("malformed response: not a header line");
+            Reason(crawl, $"{origin}/missing").Should().Be("HTTP 404 Not Found");
+            Reason(crawl, $"{origin}/server-error").Should().Be("HTTP 500 Internal Server Error");
+            Summary(crawl).Should().Be((5, 9, 1));
+        }
+    }
+
+    [TestCase("SIGTERM")]
+    [TestCase("SIGINT")]
+    public async Task Crawl_stops_on_a_signal_closing_every_connection_and_printing_its_summary(string signal)
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen(8);
+        string[] urls = Enumerable.Range(0, 3).Select(i => $"http://127.0.0.1:{Port(silent)}/slow/{i}").ToArray();
+        var accepted = new List<Socket>();
+        using var crawl = CrawlProcess.Start(["crawl", "--timeout", "60", .. urls]);
+        try
+        {
+            for (int i = 0; i < urls.Length; i++)
+            {
+                silent.Poll(TimeSpan.FromSeconds(20), SelectMode.SelectRead).Should().BeTrue($"the crawler connects; {crawl.Transcript}");
+                Socket connection = silent.Accept();
+                accepted.Add(connection);
+                connection.ReceiveTimeout = 20_000;
+                connection.Receive(new byte[4096]).Should().BePositive("the crawler sends its request before we stop it");
+            }
+
+            crawl.Signal(Enum.Parse<Signum>(signal));
+            (await crawl.WaitForExitAsync()).Should().Be(0, crawl.Transcript);
+
+            foreach (Socket connection in accepted)
+            {
+                connection.Receive(new byte[16]).Should().Be(0, "the crawler closed the connection before exiting");
+            }
+
+            crawl.ErrorLines.Should().Contain($"stopped ({signal})");
+            Summary(crawl).Should().Be((0, 0, 0), "fetches cut short by a stop are not errors");
+        }
+        finally
+        {
+            accepted.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Test]
+    public async Task Crawl_help_prints_its_usage_and_exits_0()
+    {
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--help");
+        using (crawl)
+        {
+            exitCode.Should().Be(0);
+            crawl.OutputLines[0].Should().StartWith("usage: Selectors.Examples crawl").And.EndWith("[URL ...]");
+            crawl.OutputLines.Should().Contain(l => l.TrimStart().StartsWith("--max-pages N", StringComparison.Ordinal));
+        }
+    }
+
+    [TestCase("--bogus")]
+    [TestCase("--concurrency", "0")]
+    [TestCase("--concurrency", "many")]
+    [TestCase("--max-pages", "-5")]
+    [TestCase("--max-pages")]
+    [TestCase("--timeout", "0")]
+    [TestCase("--timeout", "soon")]
+    [TestCase("--backend", "kqueue")]
+    [TestCase("--verbose=yes")]
+    [TestCase("https://127.0.0.1/")]
+    [TestCase("ftp://127.0.0.1/")]
+    [TestCase("not a url")]
+    public async Task Crawl_rejects_bad_arguments_with_its_usage_on_stderr_and_exit_code_2(params string[] arguments)
+    {
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(["crawl", .. arguments]);
+        using (crawl)
+        {
+            exitCode.Should().Be(2, crawl.Transcript);
+            crawl.ErrorLines.Should().Contain(l => l.StartsWith("usage: Selectors.Examples crawl", StringComparison.Ordinal));
+            crawl.OutputLines.Should().BeEmpty("nothing is crawled");
+        }
+    }
+
+    private static List<(string Status, string Url)> Outcomes(CrawlProcess crawl) =>
+        crawl.ErrorLines.Select(l => OutcomeLine.Match(l)).Where(m => m.Success).Select(m => (m.Groups["status"].Value, m.Groups["url"].Value)).ToList();
+
+    private static string Reason(CrawlProcess crawl, string url) =>
+        crawl.ErrorLines.Single(l => l.StartsWith($"error {url}: ", StringComparison.Ordinal))[$"error {url}: ".Length..];
+
+    private static (int Pages, int Errors, int Redirects) Summary(CrawlProcess crawl)
+    {
+        Match match = SummaryLine.Match(crawl.Summary);
+        match.Success.Should().BeTrue($"'{crawl.Summary}' should be a summary line");
+        return (int.Parse(match.Groups["pages"].Value), int.Parse(match.Groups["errors"].Value), int.Parse(match.Groups["redirects"].Value));
+    }
+
+    private static int Port(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
+
+    private static byte[] Page(string html) =>
+        ScriptedHttpServer.Bytes($"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {html.Length}\r\n\r\n{html}");
+}
