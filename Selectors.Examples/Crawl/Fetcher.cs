@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -75,6 +76,11 @@ internal sealed class Fetcher
         catch (SocketException e)
         {
             Fail(Describe(e.SocketErrorCode)); // Refused at once, no route, out of descriptors...
+        }
+        catch (Exception e) when (e is ArgumentException or IOException)
+        {
+            // The selector would not take the socket: a descriptor over select's FD_SETSIZE, an epoll_ctl failure.
+            Fail($"cannot watch the socket: {e.Message}");
         }
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 
 namespace Selectors.Examples.Crawl;
 
@@ -10,24 +11,28 @@ namespace Selectors.Examples.Crawl;
 /// calls <see cref="RunDue"/> after each <c>Select</c>.
 /// </summary>
 /// <remarks>
-/// Cancelling only marks the timer (a <see cref="PriorityQueue{TElement,TPriority}"/> cannot remove from the middle);
-/// cancelled timers are dropped when they reach the top. Every fetch cancels its timeout when it ends, so without that
-/// the heap would hold one dead entry per finished fetch until its deadline passed: the top is pruned eagerly.
+/// A <see cref="PriorityQueue{TElement,TPriority}"/> cannot remove from the middle, so cancelling only marks the timer,
+/// and cancelled timers are dropped when they reach the top. Every fetch cancels its timeout when it ends, so dead
+/// entries would pile up (one per fetch within the last timeout period); like asyncio, the heap is rebuilt without
+/// them once they are more than half of it.
 /// </remarks>
 internal sealed class TimerHeap
 {
+    private const int MinimumToCompact = 100; // asyncio's _MIN_SCHEDULED_TIMER_HANDLES
+
     private readonly PriorityQueue<Timer, long> _heap = new();
+    private int _cancelled;
 
     /// <summary>Now, on the monotonic clock the deadlines use.</summary>
     public static long Now => Stopwatch.GetTimestamp();
 
-    /// <summary>The number of timers not yet run or dropped (cancelled ones included until they reach the top).</summary>
+    /// <summary>Entries in the heap, cancelled ones not yet dropped included.</summary>
     public int Count => _heap.Count;
 
     /// <summary>Runs <paramref name="callback"/> on the loop's thread once <paramref name="delay"/> has passed, unless cancelled first.</summary>
     public Timer Schedule(TimeSpan delay, Action callback)
     {
-        var timer = new Timer(callback);
+        var timer = new Timer(this, callback);
         long ticks = (long)(delay.TotalSeconds * Stopwatch.Frequency);
         _heap.Enqueue(timer, Now + Math.Max(0, ticks));
         return timer;
@@ -50,38 +55,64 @@ internal sealed class TimerHeap
     public void RunDue()
     {
         long now = Now;
-        // Bounded: only timers that were already due when we started; a callback that reschedules itself waits a turn.
+        // Bounded: only entries that were already in the heap; a callback that reschedules itself waits a turn.
         for (int budget = _heap.Count; budget > 0 && _heap.TryPeek(out Timer? timer, out long deadline) && deadline <= now; budget--)
         {
             _heap.Dequeue();
-            if (!timer.IsCancelled)
+            if (timer.State == TimerState.Cancelled)
             {
-                timer.Cancel(); // Done: a later Cancel by its owner is harmless.
-                timer.Callback();
+                _cancelled--;
+                continue;
             }
+
+            timer.State = TimerState.Done; // Before the call: a Cancel from the callback itself is then a no-op.
+            timer.Callback();
         }
 
         DropCancelled();
     }
 
-    private void DropCancelled()
+    private void OnCancelled()
     {
-        while (_heap.TryPeek(out Timer? timer, out _) && timer.IsCancelled)
+        _cancelled++;
+        if (_cancelled >= MinimumToCompact && _cancelled > _heap.Count / 2)
         {
-            _heap.Dequeue();
+            List<(Timer, long)> live = _heap.UnorderedItems.Where(entry => entry.Element.State == TimerState.Pending).ToList();
+            _heap.Clear();
+            _heap.EnqueueRange(live);
+            _cancelled = 0;
         }
     }
 
+    private void DropCancelled()
+    {
+        while (_heap.TryPeek(out Timer? timer, out _) && timer.State == TimerState.Cancelled)
+        {
+            _heap.Dequeue();
+            _cancelled--;
+        }
+    }
+
+    /// <summary>Where a timer is in its life.</summary>
+    internal enum TimerState { Pending, Cancelled, Done }
+
     /// <summary>A scheduled callback; <see cref="Cancel"/> stops it from running.</summary>
-    internal sealed class Timer(Action callback)
+    internal sealed class Timer(TimerHeap heap, Action callback)
     {
         /// <summary>What runs at the deadline.</summary>
         public Action Callback { get; } = callback;
 
-        /// <summary>Whether it was cancelled or has already run.</summary>
-        public bool IsCancelled { get; private set; }
+        /// <summary>Pending until it runs or is cancelled.</summary>
+        public TimerState State { get; set; }
 
-        /// <summary>Keeps the callback from running; idempotent.</summary>
-        public void Cancel() => IsCancelled = true;
+        /// <summary>Keeps the callback from running; does nothing once it ran or was cancelled.</summary>
+        public void Cancel()
+        {
+            if (State == TimerState.Pending)
+            {
+                State = TimerState.Cancelled;
+                heap.OnCancelled();
+            }
+        }
     }
 }

@@ -60,7 +60,14 @@ internal sealed class UrlFrontier
     /// <summary><paramref name="reference"/> (an href or a Location) resolved against <paramref name="page"/>, or null if it is no URL.</summary>
     public static Uri? Resolve(Uri page, string reference)
     {
-        return Uri.TryCreate(page, reference.Trim(), out Uri? url) ? url : null;
+        try
+        {
+            return Uri.TryCreate(page, reference.Trim(), out Uri? url) ? url : null;
+        }
+        catch (UriFormatException)
+        {
+            return null; // Defensive: whatever a page contains, a bad link is just not followed.
+        }
     }
 
     private static Uri WithoutFragment(Uri url) =>

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
@@ -104,7 +105,14 @@ internal sealed class SiteServer : IDisposable
 
             client.Blocking = false;
             client.NoDelay = true;
-            _ = new SiteConnection(_selector, client, _pages); // Kept alive by the callback in its key.
+            try
+            {
+                _ = new SiteConnection(_selector, client, _pages); // Kept alive by the callback in its key.
+            }
+            catch (Exception e) when (e is ArgumentException or IOException)
+            {
+                client.Dispose(); // The selector would not take it (select's FD_SETSIZE): the client sees a reset.
+            }
         }
     }
 }
