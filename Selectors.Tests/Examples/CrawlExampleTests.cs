@@ -81,6 +81,7 @@ public sealed class CrawlExampleTests
                 .Equal(Enumerable.Range(0, 1000).Select(i => i == 0 ? $"{origin}/" : $"{origin}/page/{i}.html").Order(StringComparer.Ordinal));
             // A third of the pages come chunked, the rest with Content-Length; all of them parse.
             Summary(crawl).Should().Be((1000, 0, 0));
+            crawl.OutputLines.Should().NotContain(l => l.Contains('\u001b'), "the progress line is drawn only on a terminal");
             watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
         }
     }
@@ -155,6 +156,29 @@ public sealed class CrawlExampleTests
             Reason(crawl, $"{origin}/missing").Should().Be("HTTP 404 Not Found");
             Reason(crawl, $"{origin}/server-error").Should().Be("HTTP 500 Internal Server Error");
             Summary(crawl).Should().Be((5, 9, 1));
+        }
+    }
+
+    [Test]
+    public async Task Crawl_resolves_a_host_name_and_does_not_follow_a_redirect_to_another_host()
+    {
+        var responses = new Dictionary<string, byte[]>
+        {
+            ["/"] = Page("<a href=\"a.html\">a</a> <a href='/away'>away</a>"),
+            ["/a.html"] = Page("<a href=\"./\">home</a>"),
+            // Another host is never contacted: the frontier refuses it before any DNS lookup or connect.
+            ["/away"] = ScriptedHttpServer.Bytes("HTTP/1.1 301 Moved Permanently\r\nLocation: http://example.invalid/x\r\nContent-Length: 0\r\n\r\n"),
+        };
+        using var server = new ScriptedHttpServer(responses);
+        string origin = $"http://localhost:{server.Port}";
+
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--verbose", $"{origin}/");
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            Outcomes(crawl).Should().BeEquivalentTo(new[] { ("200", $"{origin}/"), ("200", $"{origin}/a.html"), ("301", $"{origin}/away") });
+            crawl.ErrorLines.Should().Contain($"301 {origin}/away -> http://example.invalid/x (not followed)");
+            Summary(crawl).Should().Be((2, 0, 1));
         }
     }
 
