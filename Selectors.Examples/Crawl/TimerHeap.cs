@@ -18,7 +18,7 @@ namespace Selectors.Examples.Crawl;
 /// </remarks>
 internal sealed class TimerHeap
 {
-    private const int MinimumToCompact = 100; // asyncio's _MIN_SCHEDULED_TIMER_HANDLES
+    private const int MinimumToCompact = 100; // asyncio's _MIN_SCHEDULED_TIMER_HANDLES; below it, a rebuild is not worth it
 
     private readonly PriorityQueue<Timer, long> _heap = new();
     private int _cancelled;
@@ -75,7 +75,7 @@ internal sealed class TimerHeap
     private void OnCancelled()
     {
         _cancelled++;
-        if (_cancelled >= MinimumToCompact && _cancelled > _heap.Count / 2)
+        if (_heap.Count > MinimumToCompact && _cancelled > _heap.Count / 2)
         {
             List<(Timer, long)> live = _heap.UnorderedItems.Where(entry => entry.Element.State == TimerState.Pending).ToList();
             _heap.Clear();

@@ -109,6 +109,31 @@ public sealed class CrawlExampleTests
     }
 
     [Test]
+    public async Task Crawl_times_out_a_silent_url_on_time_while_hundreds_of_other_fetches_come_and_go()
+    {
+        // The silent fetch's deadline stays at the top of the timer heap while 300 later deadlines are cancelled
+        // beneath it, so the heap must drop those (compaction) and still fire the first one on time.
+        var responses = Enumerable.Range(0, 300).ToDictionary(
+            i => $"/{i}",
+            i => Page(string.Concat(new[] { 2 * i + 1, 2 * i + 2 }.Where(j => j < 300).Select(j => $"<a href=\"{j}\">{j}</a>"))));
+        using var server = new ScriptedHttpServer(responses);
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen(8);
+        string silentUrl = $"http://127.0.0.1:{Port(silent)}/";
+
+        var watch = Stopwatch.StartNew();
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--timeout", "3", "--concurrency", "8", silentUrl, $"http://127.0.0.1:{server.Port}/0");
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            crawl.ErrorLines.Should().Equal($"error {silentUrl}: timed out after 3 s");
+            Summary(crawl).Should().Be((300, 1, 0));
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
+        }
+    }
+
+    [Test]
     public async Task Crawl_turns_each_malformed_response_into_a_per_url_error_and_reads_every_body_kind()
     {
         var responses = new Dictionary<string, byte[]>
