@@ -26,9 +26,6 @@ internal sealed class TimerHeap
     /// <summary>Now, on the monotonic clock the deadlines use.</summary>
     public static long Now => Stopwatch.GetTimestamp();
 
-    /// <summary>Entries in the heap, cancelled ones not yet dropped included.</summary>
-    public int Count => _heap.Count;
-
     /// <summary>Runs <paramref name="callback"/> on the loop's thread once <paramref name="delay"/> has passed, unless cancelled first.</summary>
     public Timer Schedule(TimeSpan delay, Action callback)
     {

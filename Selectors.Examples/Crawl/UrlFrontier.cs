@@ -32,9 +32,6 @@ internal sealed class UrlFrontier
     /// <summary>URLs admitted but not yet taken.</summary>
     public int Pending => _queue.Count;
 
-    /// <summary>URLs admitted so far (the limit counts these).</summary>
-    public int Admitted => _seen.Count;
-
     /// <summary>Admits <paramref name="url"/> unless it is not http, on another host, already seen, or over the limit.</summary>
     /// <returns>Whether it was admitted.</returns>
     public bool Add(Uri url)

@@ -77,18 +77,6 @@ internal sealed class CrawlProcess : IDisposable
         return (process, await process.WaitForExitAsync());
     }
 
-    /// <summary>Waits (bounded) until a stdout line satisfies <paramref name="match"/>.</summary>
-    public async Task WaitForOutputAsync(Func<string, bool> match, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!OutputLines.Any(match))
-        {
-            watch.Elapsed.Should().BeLessThan(limit, $"the expected line did not appear; {Transcript}");
-            _process.HasExited.Should().BeFalse($"the crawler exited early; {Transcript}");
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>Sends <paramref name="signal"/> to this process, by its own id.</summary>
     public void Signal(Signum signal) =>
         Syscall.kill(_process.Id, signal).Should().Be(0, $"kill({_process.Id}, {signal}) should reach the crawler");
