@@ -86,8 +86,10 @@ public sealed class CrawlExampleTests
         }
     }
 
-    [Test]
-    public async Task Crawl_reports_a_refused_connection_and_a_silent_server_per_url_and_still_finishes()
+    [TestCase("default")]
+    [TestCase("poll")]
+    [TestCase("select")]
+    public async Task Crawl_reports_a_refused_connection_and_a_silent_server_per_url_and_still_finishes(string backend)
     {
         using var refusing = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         refusing.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // Bound but not listening: connects are refused, and no one else gets the port.
@@ -98,7 +100,7 @@ public sealed class CrawlExampleTests
         string silentUrl = $"http://127.0.0.1:{Port(silent)}/never";
 
         var watch = Stopwatch.StartNew();
-        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--timeout", "1", refusedUrl, silentUrl);
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--timeout", "1", "--backend", backend, refusedUrl, silentUrl);
         using (crawl)
         {
             exitCode.Should().Be(0, crawl.Transcript);
