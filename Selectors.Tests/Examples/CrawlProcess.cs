@@ -118,7 +118,8 @@ internal sealed class CrawlProcess : IDisposable
         }
     }
 
-    private static string DotnetHost()
+    /// <summary>The dotnet host that runs the tests.</summary>
+    public static string DotnetHost()
     {
         // `dotnet test` tells its children which host runs it; otherwise this process may itself be that host.
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
@@ -131,7 +132,8 @@ internal sealed class CrawlProcess : IDisposable
         return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 
-    private static string ExamplesDll()
+    /// <summary>The built Selectors.Examples.dll of this configuration.</summary>
+    public static string ExamplesDll()
     {
         // Tests run from Selectors.Tests/bin/CONFIGURATION/TFM/; the examples build to the same place under Selectors.Examples.
         var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
