@@ -21,6 +21,7 @@ internal static class ChatCommand
         int maxQueue = args.Integer("--max-queue", 1024 * 1024, 4096, 1024 * 1024 * 1024);
         var room = new ChatRoom();
         // No idle timeout: chat connections are meant to sit idle for hours, and an idle one costs no CPU.
+        // TCP_NODELAY: chat lines are small and someone is waiting for each one.
         var settings = new ServerSettings(ServerCommand.Backlog(args), NoDelay: true, IdleTimeout: null);
         return ServerCommand.Run(args, settings, (loop, socket) => new ChatConnection(loop, socket, room, maxLine, maxQueue));
     }

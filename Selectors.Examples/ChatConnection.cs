@@ -24,6 +24,9 @@ internal sealed class ChatConnection : Connection
     private readonly InputBuffer _input = new(ReceiveChunk);
     private string? _name;
 
+    // "NAME: ", encoded once, in front of each line this client says.
+    private byte[] _prefix = [];
+
     // Part of an over-long line was dropped: drop the rest of it too, up to its newline.
     private bool _discarding;
 
@@ -124,8 +127,7 @@ internal sealed class ChatConnection : Connection
         {
             if (!line.IsEmpty)
             {
-                byte[] prefix = Encoding.UTF8.GetBytes(_name + ": ");
-                _room.Broadcast(this, [.. prefix, .. line, (byte)'\n']);
+                _room.Broadcast(this, [.. _prefix, .. line, (byte)'\n']);
             }
 
             return;
@@ -143,6 +145,7 @@ internal sealed class ChatConnection : Connection
         else
         {
             _name = name;
+            _prefix = Encoding.UTF8.GetBytes(name + ": ");
             Notice($"* welcome, {name} ({_room.Count} others here)");
             _room.Join(this, name);
             Loop.Log?.WriteLine($"join {Peer} {name}");

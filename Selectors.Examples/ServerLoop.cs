@@ -133,7 +133,11 @@ internal sealed class ServerLoop : IDisposable
             }
 
             client.Blocking = false;
-            client.NoDelay = Settings.NoDelay;
+            if (Settings.NoDelay)
+            {
+                client.NoDelay = true;
+            }
+
             _accept(this, client); // The selector keeps the connection, through the callback in its key.
         }
     }
