@@ -37,7 +37,7 @@ internal static class ServerCommand
         // Disposed in reverse: the loop closes its sockets, then the selector closes, then the signal handlers go.
         using var stop = new StopSignal();
         using BaseSelector selector = SelectorFactory.Create(backend);
-        using var loop = new ServerLoop(selector, new IPEndPoint(host, port), settings, accept, verbose ? Console.Error : null);
+        using var loop = new ServerLoop(selector, new IPEndPoint(host, port), settings, accept, verbose ? Console.Error : null, Console.Error);
 
         // Scripts and tests read the port from this line, so it must leave the process now.
         Console.Out.WriteLine($"listening on {loop.LocalEndPoint} (backend: {selector.Backend})");

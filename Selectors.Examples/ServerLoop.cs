@@ -24,8 +24,15 @@ internal sealed class ServerLoop : IDisposable
     // Accepting several connections per wake-up keeps a connect burst from costing one Select each; the bound keeps
     // a flood of connects from starving the connections already open.
     private const int AcceptsPerWakeUp = 64;
+
+    // After an accept fails for want of descriptors or memory, stop watching the listener this long (as asyncio does):
+    // still readable, it would otherwise wake the loop at once, again and again, until something is freed.
+    private const int AcceptPauseMilliseconds = 1000;
+    private readonly Action<SelectorEvents> _onAcceptable;
     private readonly Socket _listener;
     private readonly Func<ServerLoop, Socket, Connection> _accept;
+    private readonly TextWriter _errors;
+    private long? _resumeAcceptingAt;
 
     /// <summary>Listens on <paramref name="endpoint"/> and registers the listener.</summary>
     /// <param name="selector">The selector to run on.</param>
@@ -33,13 +40,17 @@ internal sealed class ServerLoop : IDisposable
     /// <param name="settings">Backlog, TCP_NODELAY, idle timeout.</param>
     /// <param name="accept">Makes the connection object for an accepted non-blocking socket; it registers itself.</param>
     /// <param name="log">Where connections write one line per connect and close, or null.</param>
+    /// <param name="errors">Where the loop reports operating problems, such as running out of descriptors. Taken now,
+    /// because <see cref="Console.Error"/> opens a descriptor the first time it is used, which fails once they ran out.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public ServerLoop(ISelector selector, IPEndPoint endpoint, ServerSettings settings, Func<ServerLoop, Socket, Connection> accept, TextWriter? log)
+    public ServerLoop(ISelector selector, IPEndPoint endpoint, ServerSettings settings, Func<ServerLoop, Socket, Connection> accept, TextWriter? log, TextWriter errors)
     {
+        _errors = errors;
         Selector = selector;
         Settings = settings;
         Log = log;
         _accept = accept;
+        _onAcceptable = _ => Accept();
         _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -47,7 +58,7 @@ internal sealed class ServerLoop : IDisposable
             _listener.Listen(settings.Backlog);
             // Non-blocking, so a client that disconnects between Select and Accept cannot stall the whole loop.
             _listener.Blocking = false;
-            Selector.Register(_listener, SelectorEvents.Read, (Action<SelectorEvents>)(_ => Accept()));
+            Selector.Register(_listener, SelectorEvents.Read, _onAcceptable);
         }
         catch
         {
@@ -81,14 +92,21 @@ internal sealed class ServerLoop : IDisposable
             {
                 // Wait for I/O, but no longer than until the nearest idle deadline (forever when there is none):
                 // the wake-up socket ends the wait when a stop is requested.
-                foreach (var (key, events) in Selector.Select(IdleTimers.TimeUntilNext(DeadlineQueue<Connection>.Now)))
+                foreach (var (key, events) in Selector.Select(NextTimeout()))
                 {
                     ((Action<SelectorEvents>)key.Data!)(events);
                 }
 
-                foreach (Connection idle in IdleTimers.TakeExpired(DeadlineQueue<Connection>.Now))
+                long now = DeadlineQueue<Connection>.Now;
+                foreach (Connection idle in IdleTimers.TakeExpired(now))
                 {
                     idle.Close("idle timeout");
+                }
+
+                if (now >= _resumeAcceptingAt)
+                {
+                    _resumeAcceptingAt = null;
+                    Selector.Register(_listener, SelectorEvents.Read, _onAcceptable);
                 }
             }
         }
@@ -114,8 +132,25 @@ internal sealed class ServerLoop : IDisposable
             connection.Close("server stopping");
         }
 
-        Selector.Unregister(_listener);
+        if (_resumeAcceptingAt is null)
+        {
+            Selector.Unregister(_listener);
+        }
+
         _listener.Dispose();
+    }
+
+    private TimeSpan? NextTimeout()
+    {
+        long now = DeadlineQueue<Connection>.Now;
+        TimeSpan? idle = IdleTimers.TimeUntilNext(now);
+        if (_resumeAcceptingAt is not long resume)
+        {
+            return idle;
+        }
+
+        var untilResume = TimeSpan.FromMilliseconds(Math.Max(0, resume - now));
+        return idle < untilResume ? idle : untilResume;
     }
 
     private void Accept()
@@ -130,6 +165,15 @@ internal sealed class ServerLoop : IDisposable
             catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
             {
                 return; // No more waiting, or the client left before we accepted it: readiness was a hint.
+            }
+            catch (SocketException e)
+            {
+                // Out of descriptors (EMFILE, ENFILE) or buffers: the waiting clients stay in the backlog, and the
+                // connections already open go on. Always logged: it is an operating problem, not a connection event.
+                _errors.WriteLine($"accept failed ({e.SocketErrorCode}: {e.Message}); pausing accepts for {AcceptPauseMilliseconds} ms");
+                Selector.Unregister(_listener);
+                _resumeAcceptingAt = DeadlineQueue<Connection>.Now + AcceptPauseMilliseconds;
+                return;
             }
 
             client.Blocking = false;
