@@ -45,6 +45,20 @@ public sealed class ChatExampleTests
     }
 
     [Test]
+    public async Task Chat_holds_400_idle_connections_and_a_line_reaches_all_the_others_quickly()
+    {
+        using ExampleServer server = await ExampleServer.StartAsync("chat", "--backlog", "512");
+
+        // One Python thread with its own selectors module drives all 400 sockets; the line must arrive within 5 s.
+        var (exit, stdout, stderr) = await ClientProgram.PythonAsync("chat_many_idle.py", ClientLimit, server.Port.ToString(), "400");
+
+        exit.Should().Be(0, $"the Python clients said: {stderr}");
+        stdout.Should().StartWith("ok 399 received in ");
+        TestContext.Out.WriteLine(stdout);
+        (await server.StopAsync()).Should().Be(0);
+    }
+
+    [Test]
     public async Task Chat_disconnects_a_client_that_stops_reading_once_its_queue_passes_the_cap_and_delays_nobody()
     {
         using ExampleServer server = await ExampleServer.StartAsync("chat", "--verbose");
