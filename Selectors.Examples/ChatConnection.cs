@@ -78,9 +78,10 @@ internal sealed class ChatConnection : Connection
             int newline = data.IndexOf((byte)'\n');
             if (newline < 0)
             {
-                if (data.Length > _maxLine)
+                if (data.Length > _maxLine + 1)
                 {
-                    _discarding = true; // Too long already: do not keep buffering it.
+                    // Too long already, even if its last byte is the CR of a CRLF: do not keep buffering it.
+                    _discarding = true;
                     _input.Clear();
                 }
 
