@@ -7,12 +7,6 @@ using System.Net.Sockets;
 
 namespace Selectors.Examples;
 
-/// <summary>How a <see cref="ServerLoop"/> listens and treats accepted sockets.</summary>
-/// <param name="Backlog">The listen backlog (the kernel caps it at net.core.somaxconn).</param>
-/// <param name="NoDelay">Whether accepted sockets get TCP_NODELAY, so small responses leave without Nagle's delay.</param>
-/// <param name="IdleTimeout">How long a connection may do nothing before it is closed, or null for never.</param>
-internal sealed record ServerSettings(int Backlog, bool NoDelay, TimeSpan? IdleTimeout);
-
 /// <summary>
 /// The loop the http and chat examples share, in the shape of Python's selectors programs: one thread, one selector,
 /// a callback in each key's data (<c>Action&lt;SelectorEvents&gt;</c>), plus the timers of a <see cref="DeadlineQueue{T}"/>

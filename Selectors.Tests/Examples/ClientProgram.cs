@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using NUnit.Framework;
 
 namespace Selectors.Tests.Examples;
 
@@ -27,7 +29,17 @@ internal static class ClientProgram
             start.ArgumentList.Add(argument);
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        Process? started = null;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (Win32Exception e)
+        {
+            Assert.Fail($"{program} could not be started ({e.Message}); these tests need it installed (Debian: apt-get install curl python3).");
+        }
+
+        using Process process = started ?? throw new InvalidOperationException($"{program} did not start");
         try
         {
             Task<string> stdout = process.StandardOutput.ReadToEndAsync();
