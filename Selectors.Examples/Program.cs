@@ -21,6 +21,8 @@ internal static class Program
     private static readonly Command[] Commands =
     [
         EchoCommand.Command,
+        HttpCommand.Command,
+        ChatCommand.Command,
         Crawl.CrawlCommand.Command,
         new(
             "quickstart",
