@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Selectors.Examples.Crawl.Site;
 
@@ -36,9 +35,14 @@ internal static class CrawlCommand
 
     private static int Run(Arguments args)
     {
-        int concurrency = Integer(args, "--concurrency", 32, max: 1000); // select's FD_SETSIZE is 1024
-        int maxPages = Integer(args, "--max-pages", 1000, max: int.MaxValue);
-        double timeout = Seconds(args, "--timeout", 10);
+        int concurrency = args.Integer("--concurrency", 32, 1, 1000);
+        int maxPages = args.Integer("--max-pages", 1000, 1, int.MaxValue);
+        TimeSpan timeout = args.Seconds("--timeout", 10, 86_400);
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new UsageException("--timeout: a request needs some time; give more than 0 seconds");
+        }
+
         string backend = args.Choice("--backend", SelectorFactory.Names, "default");
         bool verbose = args.Flag("--verbose");
         List<Uri> urls = args.Operands.Select(StartUrl).ToList();
@@ -57,7 +61,7 @@ internal static class CrawlCommand
         Console.Out.Flush();
 
         var progress = new ProgressLine(Console.Out, Console.Error, enabled: !Console.IsOutputRedirected);
-        var crawler = new Crawler(new EventLoop(selector), new UrlFrontier(urls, maxPages), concurrency, TimeSpan.FromSeconds(timeout), verbose, progress);
+        var crawler = new Crawler(new EventLoop(selector), new UrlFrontier(urls, maxPages), concurrency, timeout, verbose, progress);
         crawler.Run(stop);
 
         if (stop.IsRequested)
@@ -77,21 +81,5 @@ internal static class CrawlCommand
         }
 
         return url;
-    }
-
-    private static int Integer(Arguments args, string name, int fallback, int max)
-    {
-        string text = args.Text(name, fallback.ToString(CultureInfo.InvariantCulture));
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= 1 && value <= max
-            ? value
-            : throw new UsageException($"{name}: '{text}' is not a whole number from 1 to {max}");
-    }
-
-    private static double Seconds(Arguments args, string name, double fallback)
-    {
-        string text = args.Text(name, fallback.ToString(CultureInfo.InvariantCulture));
-        return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) && value > 0 && value <= 86_400
-            ? value
-            : throw new UsageException($"{name}: '{text}' is not a number of seconds (more than 0, at most 86400)");
     }
 }
