@@ -56,7 +56,7 @@ internal sealed class Crawler
                     break; // Nothing in flight and nothing queued: every reachable URL has been fetched.
                 }
 
-                // Never blocks for long: every fetch in flight has a deadline on the timer heap.
+                // Never blocks for long: every fetch in flight has a deadline on the loop's timers.
                 _loop.RunOnce();
             }
         }
@@ -157,7 +157,7 @@ internal sealed class Crawler
         _progress.Show($"{Stats.Pages} pages, {_active.Count} in flight, {_frontier.Pending} queued, {Stats.Errors} errors, {Stats.PagesPerSecond:F0} pages/s");
         if (!_stopping)
         {
-            _loop.Timers.Schedule(ProgressLine.Interval, ShowProgress);
+            _loop.CallLater(ProgressLine.Interval, ShowProgress);
         }
     }
 }

@@ -5,21 +5,29 @@ namespace Selectors.Examples.Crawl;
 
 /// <summary>
 /// The loop a selectors program writes for itself: each key's data is an <see cref="Action{SelectorEvents}"/> callback,
-/// as in Python's <c>key.data(key.fileobj, mask)</c> idiom, plus a <see cref="TimerHeap"/> whose nearest deadline
-/// bounds each <c>Select</c>. The crawler and the built-in site server each run one, on their own threads.
+/// as in Python's <c>key.data(key.fileobj, mask)</c> idiom, plus timers (the examples' <see cref="DeadlineQueue{T}"/>,
+/// keyed by the callback to run) whose nearest deadline bounds each <c>Select</c>. The crawler and the built-in site
+/// server each run one, on their own threads.
 /// </summary>
 internal sealed class EventLoop(ISelector selector)
 {
+    private readonly DeadlineQueue<Action> _timers = new();
+
     /// <summary>The selector the loop waits on; register sockets with an <see cref="Action{SelectorEvents}"/> as data.</summary>
     public ISelector Selector { get; } = selector;
 
-    /// <summary>The loop's timers.</summary>
-    public TimerHeap Timers { get; } = new();
+    /// <summary>Runs <paramref name="callback"/> on the loop's thread once <paramref name="delay"/> has passed, unless
+    /// cancelled first. Scheduling the same callback again moves its deadline.</summary>
+    public void CallLater(TimeSpan delay, Action callback) =>
+        _timers.Set(callback, DeadlineQueue<Action>.Now + (long)Math.Ceiling(Math.Max(0, delay.TotalMilliseconds)));
+
+    /// <summary>Keeps <paramref name="callback"/> from running; nothing happens if it already ran or was never scheduled.</summary>
+    public void Cancel(Action callback) => _timers.Remove(callback);
 
     /// <summary>Waits once (until something is ready, the nearest timer, or <paramref name="maxWait"/>), then runs the ready callbacks and the due timers.</summary>
     public void RunOnce(TimeSpan? maxWait = null)
     {
-        TimeSpan? wait = Timers.TimeUntilNext();
+        TimeSpan? wait = _timers.TimeUntilNext(DeadlineQueue<Action>.Now);
         if (maxWait is { } cap && (wait is null || wait > cap))
         {
             wait = cap;
@@ -37,6 +45,10 @@ internal sealed class EventLoop(ISelector selector)
             }
         }
 
-        Timers.RunDue();
+        // After the sockets: a fetch whose last bytes and deadline arrive together completes instead of timing out.
+        foreach (Action due in _timers.TakeExpired(DeadlineQueue<Action>.Now))
+        {
+            due();
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace Selectors.Examples.Crawl;
 /// One URL's fetch as a state machine driven by selector callbacks, the <c>Fetcher</c> of the Python crawler grown up:
 /// a non-blocking connect (wait for EVENT_WRITE, then read SO_ERROR), the request sent (EVENT_WRITE again if the
 /// send was partial), the response read on EVENT_READ into an <see cref="HttpResponseParser"/>, and a deadline
-/// on the loop's timer heap. Each state's callback is the key's data; whatever happens, the fetch ends exactly once,
+/// on the loop's timers. Each state's callback is the key's data; whatever happens, the fetch ends exactly once,
 /// with its socket unregistered and closed, and reports to its owner.
 /// </summary>
 internal sealed class Fetcher
@@ -22,7 +22,7 @@ internal sealed class Fetcher
     private readonly byte[] _request;
     private readonly byte[] _buffer = new byte[16 * 1024];
     private Socket? _socket;
-    private TimerHeap.Timer? _deadline;
+    private readonly Action _onTimeout;
     private int _sent;
 
     /// <summary>Prepares the fetch of <paramref name="url"/> from <paramref name="address"/>; <see cref="Start"/> begins it.</summary>
@@ -33,6 +33,7 @@ internal sealed class Fetcher
         _endpoint = new IPEndPoint(address, url.Port);
         _timeout = timeout;
         _onDone = onDone;
+        _onTimeout = () => Fail($"timed out after {timeout.TotalSeconds:0.###} s");
         // Connection: close lets a body without Content-Length or chunking end with the connection, and spares
         // the crawler from managing idle keep-alive connections.
         _request = Encoding.ASCII.GetBytes(
@@ -58,7 +59,7 @@ internal sealed class Fetcher
     /// <summary>Starts the non-blocking connect and the deadline; the outcome arrives through the callback given to the constructor.</summary>
     public void Start()
     {
-        _deadline = _loop.Timers.Schedule(_timeout, () => Fail($"timed out after {_timeout.TotalSeconds:0.###} s"));
+        _loop.CallLater(_timeout, _onTimeout);
         try
         {
             _socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
@@ -164,7 +165,7 @@ internal sealed class Fetcher
     private void End()
     {
         IsDone = true;
-        _deadline?.Cancel();
+        _loop.Cancel(_onTimeout);
         if (_socket is not null)
         {
             // Unregister before closing: a closed descriptor's number can be reused at once by the next fetch.

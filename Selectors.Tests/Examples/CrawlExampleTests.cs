@@ -114,8 +114,8 @@ public sealed class CrawlExampleTests
     [Test]
     public async Task Crawl_times_out_a_silent_url_on_time_while_hundreds_of_other_fetches_come_and_go()
     {
-        // The silent fetch's deadline stays at the top of the timer heap while 300 later deadlines are cancelled
-        // beneath it, so the heap must drop those (compaction) and still fire the first one on time.
+        // The silent fetch's deadline stays at the top of the timer heap while 300 later deadlines are set and
+        // removed beneath it; it must still fire on time, and the 300 fetches must not time out.
         var responses = Enumerable.Range(0, 300).ToDictionary(
             i => $"/{i}",
             i => Page(string.Concat(new[] { 2 * i + 1, 2 * i + 2 }.Where(j => j < 300).Select(j => $"<a href=\"{j}\">{j}</a>"))));
