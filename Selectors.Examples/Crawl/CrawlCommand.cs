@@ -49,7 +49,7 @@ internal static class CrawlCommand
 
         // Disposed in reverse: the selector closes after the crawl closed its sockets, the site server after that.
         using var stop = new StopSignal();
-        using SiteServer? site = urls.Count == 0 ? new SiteServer(backend, SitePageCount) : null;
+        using SiteServer? site = urls.Count == 0 ? new SiteServer(backend, SitePageCount, Console.Error) : null;
         if (site is not null)
         {
             urls.Add(site.RootUrl);

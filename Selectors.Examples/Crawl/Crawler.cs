@@ -22,6 +22,7 @@ internal sealed class Crawler
     private readonly bool _verbose;
     private readonly ProgressLine _progress;
     private bool _stopping;
+    private StopSignal? _stop;
 
     /// <summary>A crawl of <paramref name="frontier"/>'s URLs on <paramref name="loop"/>.</summary>
     public Crawler(EventLoop loop, UrlFrontier frontier, int concurrency, TimeSpan timeout, bool verbose, ProgressLine progress)
@@ -40,6 +41,7 @@ internal sealed class Crawler
     /// <summary>Crawls until there is nothing left to fetch or <paramref name="stop"/> is requested; every socket is closed on return.</summary>
     public void Run(StopSignal stop)
     {
+        _stop = stop;
         _loop.Selector.Register(stop.WakeUp, SelectorEvents.Read, (Action<SelectorEvents>)(_ => stop.Drain()));
         if (_progress.Enabled)
         {
@@ -95,9 +97,11 @@ internal sealed class Crawler
     private void OnDone(Fetcher fetcher)
     {
         _active.Remove(fetcher);
-        if (_stopping)
+        if (_stopping || _stop?.IsRequested == true)
         {
-            return; // Aborted by a stop: neither a result nor an error.
+            // Cut short by a stop: neither a result nor an error. That includes a fetch that fails before the loop
+            // sees the stop, because the built-in site (which stops on the same signal) has already closed it.
+            return;
         }
 
         Stats.Bytes += fetcher.BytesReceived;

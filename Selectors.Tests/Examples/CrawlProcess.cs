@@ -77,6 +77,18 @@ internal sealed class CrawlProcess : IDisposable
         return (process, await process.WaitForExitAsync());
     }
 
+    /// <summary>Waits (bounded by <paramref name="limit"/>) until a stdout line starts with <paramref name="prefix"/>.</summary>
+    public async Task WaitForOutputAsync(string prefix, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!OutputLines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            watch.Elapsed.Should().BeLessThan(limit, $"'{prefix}...' should appear; {Transcript}");
+            _process.HasExited.Should().BeFalse($"the program exited early; {Transcript}");
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>Sends <paramref name="signal"/> to this process, by its own id.</summary>
     public void Signal(Signum signal) =>
         Syscall.kill(_process.Id, signal).Should().Be(0, $"kill({_process.Id}, {signal}) should reach the crawler");
