@@ -6,8 +6,8 @@ namespace Selectors.Examples.Crawl;
 /// <summary>
 /// The loop a selectors program writes for itself: each key's data is an <see cref="Action{SelectorEvents}"/> callback,
 /// as in Python's <c>key.data(key.fileobj, mask)</c> idiom, plus timers (the examples' <see cref="DeadlineQueue{T}"/>,
-/// keyed by the callback to run) whose nearest deadline bounds each <c>Select</c>. The crawler and the built-in site
-/// server each run one, on their own threads.
+/// keyed by the callback to run) whose nearest deadline bounds each <c>Select</c>. A client's loop: the servers'
+/// counterpart, which owns a listener and its connections, is <see cref="ServerLoop"/>.
 /// </summary>
 internal sealed class EventLoop(ISelector selector)
 {
@@ -24,16 +24,10 @@ internal sealed class EventLoop(ISelector selector)
     /// <summary>Keeps <paramref name="callback"/> from running; nothing happens if it already ran or was never scheduled.</summary>
     public void Cancel(Action callback) => _timers.Remove(callback);
 
-    /// <summary>Waits once (until something is ready, the nearest timer, or <paramref name="maxWait"/>), then runs the ready callbacks and the due timers.</summary>
-    public void RunOnce(TimeSpan? maxWait = null)
+    /// <summary>Waits once (until something is ready or the nearest timer is due), then runs the ready callbacks and the due timers.</summary>
+    public void RunOnce()
     {
-        TimeSpan? wait = _timers.TimeUntilNext(DeadlineQueue<Action>.Now);
-        if (maxWait is { } cap && (wait is null || wait > cap))
-        {
-            wait = cap;
-        }
-
-        IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> ready = Selector.Select(wait);
+        IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> ready = Selector.Select(_timers.TimeUntilNext(DeadlineQueue<Action>.Now));
         IReadOnlyDictionary<int, SelectorKey> map = Selector.GetMap();
         foreach (var (key, events) in ready)
         {
