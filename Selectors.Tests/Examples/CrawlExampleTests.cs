@@ -231,8 +231,7 @@ public sealed class CrawlExampleTests
                 connection.Receive(new byte[4096]).Should().BePositive("the crawler sends its request before we stop it");
             }
 
-            crawl.Signal(Enum.Parse<Signum>(signal));
-            (await crawl.WaitForExitAsync()).Should().Be(0, crawl.Transcript);
+            (await crawl.StopAsync(Enum.Parse<Signum>(signal))).Should().Be(0, crawl.Transcript);
 
             foreach (Socket connection in accepted)
             {
@@ -255,7 +254,8 @@ public sealed class CrawlExampleTests
     private const string OnTerminal = """
         import os, select, subprocess, sys, time
         master, slave = os.openpty()
-        crawler = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL)
+        # dotnet test names its host in DOTNET_HOST_PATH, for the children it starts.
+        crawler = subprocess.Popen([os.environ.get("DOTNET_HOST_PATH") or "dotnet", *sys.argv[1:]], stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL)
         os.close(slave)
         output, deadline = b"", time.monotonic() + 60
         try:
@@ -281,7 +281,7 @@ public sealed class CrawlExampleTests
     public async Task Crawl_draws_a_live_progress_line_only_on_a_terminal_and_erases_it_before_the_summary()
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "-c", OnTerminal, CrawlProcess.DotnetHost(), CrawlProcess.ExamplesDll(), "crawl" })
+        foreach (string argument in new[] { "-c", OnTerminal, CrawlProcess.ExamplesDll, "crawl" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -316,8 +316,7 @@ public sealed class CrawlExampleTests
         // on the same signal and may close a fetch before the crawler's loop sees the stop: that is no error either.
         using var crawl = CrawlProcess.Start("crawl", "--concurrency", "1");
         await crawl.WaitForOutputAsync("crawling ", TimeSpan.FromSeconds(30));
-        crawl.Signal(Enum.Parse<Signum>(signal));
-        (await crawl.WaitForExitAsync()).Should().Be(0, crawl.Transcript);
+        (await crawl.StopAsync(Enum.Parse<Signum>(signal))).Should().Be(0, crawl.Transcript);
         crawl.ErrorLines.Should().Equal($"stopped ({signal})");
         (int pages, int errors, _) = Summary(crawl);
         pages.Should().BeLessThan(1000);
