@@ -21,6 +21,8 @@ internal static class Program
     private static readonly Command[] Commands =
     [
         EchoCommand.Command,
+        ThanksServerCommand.Select,
+        ThanksServerCommand.Poll,
         new(
             "quickstart",
             "The README's quick start: a Python-style echo loop in 20 lines. Stop it with Ctrl+C.",
