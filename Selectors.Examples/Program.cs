@@ -23,6 +23,7 @@ internal static class Program
         EchoCommand.Command,
         ThanksServerCommand.Select,
         ThanksServerCommand.Poll,
+        ModelsCommand.Command,
         new(
             "quickstart",
             "The README's quick start: a Python-style echo loop in 20 lines. Stop it with Ctrl+C.",
