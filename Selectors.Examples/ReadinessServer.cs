@@ -188,6 +188,7 @@ internal abstract class ReadinessServer : IDisposable
         }
 
         client.Blocking = false;
+        client.NoDelay = true; // Replies leave as they are made; see EchoServer.
         var connection = new PeerConnection(client, _protocol);
         _connections.Add(connection.Fd, connection);
         WatchConnection(connection);

@@ -60,6 +60,7 @@ internal sealed class ThreadPerConnectionServer : ILoopbackServer
             try
             {
                 client = _listener.Accept();
+                client.NoDelay = true; // An echo answers each piece as it comes; see EchoServer.
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
