@@ -20,7 +20,7 @@ internal static class ModelsCommand
             new Option("--connections", "N", "concurrent client connections, 1-256 (default 50)"),
             new Option("--seconds", "T", "seconds of load per model, 0.1-60 (default 3)"),
             new Option("--size", "BYTES", "message size, 1-65536 (default 64)"),
-            new Option("--verbose", null, "log each connect and close to stderr"),
+            ServerOptions.Verbose,
             Option.Help,
         ],
         Run);
@@ -39,7 +39,7 @@ internal static class ModelsCommand
         int connections = args.Integer("--connections", 50, 1, 256);
         double seconds = args.Number("--seconds", 3, 0.1, 60);
         int size = args.Integer("--size", 64, 1, 65536);
-        TextWriter? log = args.Flag("--verbose") ? Console.Error : null;
+        TextWriter? log = ServerOptions.Log(args);
 
         using var stop = new StopSignal();
         Console.Out.WriteLine($"echo of {size} bytes, {connections} connections, {seconds.ToString(CultureInfo.InvariantCulture)} s per model, 127.0.0.1");

@@ -16,7 +16,7 @@ internal sealed class ThreadPerConnectionServer : ILoopbackServer
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly TextWriter? _log;
     private readonly Thread _acceptor;
-    private readonly List<(Socket Socket, Thread Thread)> _clients = new();
+    private readonly List<(Socket Socket, Thread Thread)> _clients = new(); // kept to the end: a run has a fixed number of clients
     private readonly object _gate = new();
     private bool _stopping;
 
