@@ -21,6 +21,7 @@ internal abstract class ReadinessServer : IDisposable
     private readonly Dictionary<int, (bool Read, bool Write)> _watching = new(); // what each connection is registered for
     private readonly Protocol _protocol;
     private readonly TextWriter? _log;
+    private readonly Socket _listener;
     private readonly int _listenerFd;
     private StopSignal? _stop;
     private int _wakeUpFd = -1;
@@ -31,18 +32,18 @@ internal abstract class ReadinessServer : IDisposable
     {
         _protocol = protocol;
         _log = log;
-        Listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            Listener.Bind(endpoint);
-            Listener.Listen(128);
+            _listener.Bind(endpoint);
+            _listener.Listen(128);
             // Non-blocking, so a client that disconnects between the wait and accept cannot stall the loop.
-            Listener.Blocking = false;
-            _listenerFd = (int)Listener.Handle;
+            _listener.Blocking = false;
+            _listenerFd = (int)_listener.Handle;
         }
         catch
         {
-            Listener.Dispose();
+            _listener.Dispose();
             throw;
         }
     }
@@ -51,20 +52,14 @@ internal abstract class ReadinessServer : IDisposable
     public abstract string Backend { get; }
 
     /// <summary>The address the server listens on, with the port the OS chose.</summary>
-    public IPEndPoint LocalEndPoint => (IPEndPoint)Listener.LocalEndPoint!;
-
-    /// <summary>The listening socket.</summary>
-    protected Socket Listener { get; }
-
-    /// <summary>The open connections, by descriptor.</summary>
-    protected IReadOnlyCollection<PeerConnection> Connections => _connections.Values;
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
     /// <summary>Serves until <paramref name="stop"/> is requested.</summary>
     public void Run(StopSignal stop)
     {
         _stop = stop;
         _wakeUpFd = (int)stop.WakeUp.Handle;
-        Watch(Listener, read: true, write: false);
+        Watch(_listener, read: true, write: false);
         Watch(stop.WakeUp, read: true, write: false);
         try
         {
@@ -77,7 +72,7 @@ internal abstract class ReadinessServer : IDisposable
         finally
         {
             Forget(stop.WakeUp); // It belongs to the StopSignal, not to this server.
-            Forget(Listener);
+            Forget(_listener);
         }
     }
 
@@ -89,7 +84,7 @@ internal abstract class ReadinessServer : IDisposable
             Close(connection, "server stopping");
         }
 
-        Listener.Dispose();
+        _listener.Dispose();
         DisposeBackend();
     }
 
@@ -179,7 +174,7 @@ internal abstract class ReadinessServer : IDisposable
         Socket client;
         try
         {
-            client = Listener.Accept();
+            client = _listener.Accept();
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
         {
