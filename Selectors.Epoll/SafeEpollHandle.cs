@@ -13,9 +13,9 @@ public sealed class SafeEpollHandle : SafeHandle
 
     internal SafeEpollHandle(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 
-    /// <inheritdoc />
+    /// <summary>Whether the handle holds no descriptor (a negative value).</summary>
     public override bool IsInvalid => handle.ToInt64() < 0;
 
-    /// <inheritdoc />
+    /// <summary>Closes the epoll descriptor.</summary>
     protected override bool ReleaseHandle() => Interop.Close(handle.ToInt32()) == 0;
 }

@@ -21,6 +21,11 @@ public sealed class PollSet
     private int _polling;
     private int _scanStart;
 
+    /// <summary>Creates an empty set (Python's <c>select.poll()</c>).</summary>
+    public PollSet()
+    {
+    }
+
     /// <summary>How many descriptors are registered.</summary>
     public int Count => _count;
 
