@@ -23,6 +23,9 @@ internal static class Program
         EchoCommand.Command,
         HttpCommand.Command,
         ChatCommand.Command,
+        ThanksServerCommand.Select,
+        ThanksServerCommand.Poll,
+        ModelsCommand.Command,
         new(
             "quickstart",
             "The README's quick start: a Python-style echo loop in 20 lines. Stop it with Ctrl+C.",
