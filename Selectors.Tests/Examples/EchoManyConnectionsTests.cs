@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -96,15 +97,15 @@ public sealed class EchoManyConnectionsTests
     [TestCase("Epoll", "--edge")]
     public async Task Echo_returns_every_byte_in_order_on_200_connections(string expectedBackend, params string[] mode)
     {
-        using var server = ExampleChild.Start(["echo", "--port", "0", "--verbose", .. mode]);
-        (int port, string backend) = await server.ListeningAsync();
+        using var server = await ExampleProcess.StartListeningAsync(["echo", "--port", "0", "--verbose", .. mode]);
+        int port = server.Port;
         if (mode[0] != "--backend" || mode[1] != "default")
         {
-            backend.Should().Be(expectedBackend);
+            server.Backend.Should().Be(expectedBackend);
         }
 
         int seed = Random.Shared.Next();
-        var (exitCode, stdout, stderr) = await PythonScript.RunAsync(Client, TimeSpan.FromSeconds(90), port.ToString(), Connections.ToString(), seed.ToString());
+        var (exitCode, stdout, stderr) = await ClientProgram.PythonAsync(Client, TimeSpan.FromSeconds(90), port.ToString(), Connections.ToString(), seed.ToString());
 
         exitCode.Should().Be(0, $"the python client said: {stderr}");
         stdout.Should().StartWith($"ok {Connections} connections");

@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using FluentAssertions;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -18,8 +19,8 @@ public sealed class LowLevelExamplesUsageTests
     [TestCase("models")]
     public async Task Help_prints_the_usage_and_exits_0(string command)
     {
-        using var example = ExampleChild.Start(command, "--help");
-        (await example.ExitAsync(Limit)).Should().Be(0);
+        using var example = ExampleProcess.Start(command, "--help");
+        (await example.WaitForExitAsync(Limit)).Should().Be(0);
         example.OutputLines.Should().Contain(l => l.StartsWith($"usage: Selectors.Examples {command} ", StringComparison.Ordinal));
         example.OutputLines.Should().Contain(l => l.TrimStart().StartsWith("--help", StringComparison.Ordinal));
         example.ErrorLines.Should().BeEmpty();
@@ -39,8 +40,8 @@ public sealed class LowLevelExamplesUsageTests
     [TestCase("models", "--port", "80")]
     public async Task Bad_arguments_print_the_usage_to_stderr_and_exit_2(params string[] arguments)
     {
-        using var example = ExampleChild.Start(arguments);
-        (await example.ExitAsync(Limit)).Should().Be(2);
+        using var example = ExampleProcess.Start(arguments);
+        (await example.WaitForExitAsync(Limit)).Should().Be(2);
         example.ErrorLines.Should().Contain(l => l.StartsWith($"usage: Selectors.Examples {arguments[0]}", StringComparison.Ordinal));
         example.OutputLines.Should().BeEmpty();
     }

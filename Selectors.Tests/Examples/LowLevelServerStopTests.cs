@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -33,8 +34,8 @@ public sealed class LowLevelServerStopTests
     [TestCase("SIGTERM", "poll-server")]
     public async Task Stops_on_a_signal_with_exit_code_0_after_closing_every_connection(string signal, params string[] command)
     {
-        using var server = ExampleChild.Start([.. command, "--port", "0", "--verbose"]);
-        (int port, _) = await server.ListeningAsync();
+        using var server = await ExampleProcess.StartListeningAsync([.. command, "--port", "0", "--verbose"]);
+        int port = server.Port;
         var clients = new List<Socket>();
         try
         {

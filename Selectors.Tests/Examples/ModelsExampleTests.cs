@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using FluentAssertions;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -22,8 +23,8 @@ public sealed class ModelsExampleTests
             Assert.Ignore("The epoll model needs Linux.");
         }
 
-        using var models = ExampleChild.Start("models", "--seconds", "1", "--connections", "20");
-        (await models.ExitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, string.Join("\n", models.ErrorLines));
+        using var models = ExampleProcess.Start("models", "--seconds", "1", "--connections", "20");
+        (await models.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, string.Join("\n", models.ErrorLines));
 
         models.OutputLines.Should().Contain(l => l.StartsWith("model", StringComparison.Ordinal) && l.Contains("round trips/s") && l.Contains("p50 µs") && l.Contains("p99 µs") && l.Contains("errors"));
         var rows = models.OutputLines.Select(l => Row.Match(l)).Where(m => m.Success).ToList();

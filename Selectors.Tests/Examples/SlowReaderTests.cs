@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -65,10 +66,10 @@ public sealed class SlowReaderTests
     [TestCase("thanks", "poll-server")]
     public async Task A_client_that_reads_late_gets_every_byte_of_the_answer(string mode, params string[] command)
     {
-        using var server = ExampleChild.Start([.. command, "--port", "0"]);
-        (int port, _) = await server.ListeningAsync();
+        using var server = await ExampleProcess.StartListeningAsync([.. command, "--port", "0"]);
+        int port = server.Port;
 
-        var (exitCode, stdout, stderr) = await PythonScript.RunAsync(SlowReader, TimeSpan.FromSeconds(90), port.ToString(), mode);
+        var (exitCode, stdout, stderr) = await ClientProgram.PythonAsync(SlowReader, TimeSpan.FromSeconds(90), port.ToString(), mode);
 
         exitCode.Should().Be(0, $"the python client said: {stderr}");
         stdout.Trim().Should().Be(mode == "echo" ? $"ok {8 * 1024 * 1024}" : $"ok {200000 * 10}");

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -89,11 +90,11 @@ public sealed class ThanksServerTests
     [TestCase("poll-server", "Poll")]
     public async Task Replies_Ok_Thanks_to_each_message_of_several_clients_and_keeps_serving_after_one_leaves(string command, string backend)
     {
-        using var server = ExampleChild.Start(command, "--port", "0", "--verbose");
-        (int port, string reported) = await server.ListeningAsync();
-        reported.Should().Be(backend);
+        using var server = await ExampleProcess.StartListeningAsync(command, "--port", "0", "--verbose");
+        int port = server.Port;
+        server.Backend.Should().Be(backend);
 
-        var (exitCode, stdout, stderr) = await PythonScript.RunAsync(Clients, TimeSpan.FromSeconds(90), port.ToString());
+        var (exitCode, stdout, stderr) = await ClientProgram.PythonAsync(Clients, TimeSpan.FromSeconds(90), port.ToString());
 
         exitCode.Should().Be(0, $"the python clients said: {stderr}");
         stdout.Trim().Should().Be("ok");
