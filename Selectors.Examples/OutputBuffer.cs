@@ -21,6 +21,9 @@ internal sealed class OutputBuffer
     /// <summary>Whether nothing waits.</summary>
     public bool IsEmpty => _start == _end;
 
+    /// <summary>The waiting bytes, oldest first; valid until the next <see cref="Enqueue"/> or <see cref="Consume"/>.</summary>
+    public ReadOnlySpan<byte> Pending => _buffer.AsSpan(_start, Count);
+
     /// <summary>Appends a copy of <paramref name="bytes"/>.</summary>
     public void Enqueue(ReadOnlySpan<byte> bytes)
     {
@@ -54,10 +57,17 @@ internal sealed class OutputBuffer
                 return error;
             }
 
-            _start += n;
+            Consume(n);
             sent += n;
         }
 
+        return SocketError.Success;
+    }
+
+    /// <summary>Drops the first <paramref name="count"/> waiting bytes: the kernel took them.</summary>
+    public void Consume(int count)
+    {
+        _start += count;
         if (IsEmpty)
         {
             (_start, _end) = (0, 0);
@@ -66,8 +76,6 @@ internal sealed class OutputBuffer
                 _buffer = [];
             }
         }
-
-        return SocketError.Success;
     }
 
     private void MakeRoom(int extra)

@@ -23,6 +23,9 @@ internal static class Program
         EchoCommand.Command,
         HttpCommand.Command,
         ChatCommand.Command,
+        ThanksServerCommand.Select,
+        ThanksServerCommand.Poll,
+        ModelsCommand.Command,
         Crawl.CrawlCommand.Command,
         new(
             "quickstart",

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -31,10 +32,10 @@ public sealed class ChatExampleTests
     [TestCase("select")]
     public async Task Chat_delivers_each_line_to_the_two_others_exactly_once_and_never_back_to_its_sender(string backend)
     {
-        using ExampleServer server = await ExampleServer.StartAsync("chat", "--backend", backend, "--verbose");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("chat", "--backend", backend, "--verbose", "--port", "0");
 
         // Three clients each send 200 lines and "done" while all read; join and leave notices are checked in order.
-        var (exit, stdout, stderr) = await ClientProgram.PythonAsync("chat_room.py", ClientLimit, server.Port.ToString(), "200");
+        var (exit, stdout, stderr) = await ClientProgram.PythonFileAsync("chat_room.py", ClientLimit, server.Port.ToString(), "200");
 
         exit.Should().Be(0, $"the Python clients said: {stderr}");
         stdout.Trim().Should().Be($"ok {3 * 2 * 201} lines");
@@ -47,10 +48,10 @@ public sealed class ChatExampleTests
     [Test]
     public async Task Chat_holds_400_idle_connections_and_a_line_reaches_all_the_others_quickly()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("chat", "--backlog", "512");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("chat", "--backlog", "512", "--port", "0");
 
         // One Python thread with its own selectors module drives all 400 sockets; the line must arrive within 5 s.
-        var (exit, stdout, stderr) = await ClientProgram.PythonAsync("chat_many_idle.py", ClientLimit, server.Port.ToString(), "400");
+        var (exit, stdout, stderr) = await ClientProgram.PythonFileAsync("chat_many_idle.py", ClientLimit, server.Port.ToString(), "400");
 
         exit.Should().Be(0, $"the Python clients said: {stderr}");
         stdout.Should().StartWith("ok 399 received in ");
@@ -61,10 +62,10 @@ public sealed class ChatExampleTests
     [Test]
     public async Task Chat_disconnects_a_client_that_stops_reading_once_its_queue_passes_the_cap_and_delays_nobody()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("chat", "--verbose");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("chat", "--verbose", "--port", "0");
 
         // alice sends 1000-byte lines until slow (tiny receive buffer, never reads) is evicted, at most 48 MB.
-        var (exit, stdout, stderr) = await ClientProgram.PythonAsync("chat_slow_reader.py", ClientLimit, server.Port.ToString(), "evict", "48");
+        var (exit, stdout, stderr) = await ClientProgram.PythonFileAsync("chat_slow_reader.py", ClientLimit, server.Port.ToString(), "evict", "48");
 
         exit.Should().Be(0, $"the Python clients said: {stderr}");
         stdout.Should().StartWith("ok ");
@@ -77,9 +78,9 @@ public sealed class ChatExampleTests
     public async Task Chat_keeps_serving_the_others_while_a_client_under_the_cap_stops_reading()
     {
         // A 64 MiB cap: slow's 8 MB backlog stays queued, slow stays connected, and the others are not held up.
-        using ExampleServer server = await ExampleServer.StartAsync("chat", "--max-queue", (64 * 1024 * 1024).ToString());
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("chat", "--max-queue", (64 * 1024 * 1024).ToString(), "--port", "0");
 
-        var (exit, stdout, stderr) = await ClientProgram.PythonAsync("chat_slow_reader.py", ClientLimit, server.Port.ToString(), "stall", "8");
+        var (exit, stdout, stderr) = await ClientProgram.PythonFileAsync("chat_slow_reader.py", ClientLimit, server.Port.ToString(), "stall", "8");
 
         exit.Should().Be(0, $"the Python clients said: {stderr}");
         stdout.Should().StartWith("ok ");
@@ -90,7 +91,7 @@ public sealed class ChatExampleTests
     [Test]
     public async Task Chat_checks_nicknames_drops_overlong_lines_with_a_notice_and_closes_everyone_on_SIGTERM()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("chat", "--max-line", "16");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("chat", "--max-line", "16", "--port", "0");
         using var alice = new LineClient(server.Port);
         using var bob = new LineClient(server.Port);
         alice.ReadLine().Should().StartWith("* nickname?");

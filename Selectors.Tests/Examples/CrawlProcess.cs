@@ -7,19 +7,23 @@ using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
 /// <summary>
-/// <c>Selectors.Examples crawl ...</c> as a child process: the examples' shared <see cref="ExampleServer"/> (output
+/// <c>Selectors.Examples crawl ...</c> as a child process: the tests' shared <see cref="ExampleProcess"/> (output
 /// captured line by line, signals sent to its own id, killed by its own handle on dispose), plus what the crawl tests
 /// read from it: the transcript for failure messages and the one <c>summary:</c> line.
 /// </summary>
 internal sealed class CrawlProcess : IDisposable
 {
-    private readonly ExampleServer _program;
+    private readonly ExampleProcess _program;
 
-    private CrawlProcess(ExampleServer program) => _program = program;
+    // A crawl runs to its end on its own; generous, since a loaded machine makes python's http.server slow.
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(40);
+
+    private CrawlProcess(ExampleProcess program) => _program = program;
 
     /// <summary>The stdout lines so far.</summary>
     public IReadOnlyList<string> OutputLines => _program.OutputLines.ToList();
@@ -47,12 +51,12 @@ internal sealed class CrawlProcess : IDisposable
         {
             // Tests run from Selectors.Tests/bin/CONFIGURATION/TFM/; the examples build to the same place under Selectors.Examples.
             var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            return Path.Combine(ExampleServer.RepositoryRoot(), "Selectors.Examples", "bin", testDirectory.Parent!.Name, testDirectory.Name, "Selectors.Examples.dll");
+            return Path.Combine(ExampleProcess.RepositoryRoot(), "Selectors.Examples", "bin", testDirectory.Parent!.Name, testDirectory.Name, "Selectors.Examples.dll");
         }
     }
 
     /// <summary>Starts <c>Selectors.Examples</c> with <paramref name="arguments"/> (the first is the subcommand).</summary>
-    public static CrawlProcess Start(params string[] arguments) => new(ExampleServer.Launch(arguments));
+    public static CrawlProcess Start(params string[] arguments) => new(ExampleProcess.Start(arguments));
 
     /// <summary>Starts the program and waits (bounded) for it to exit; returns it for its output.</summary>
     public static async Task<(CrawlProcess Process, int ExitCode)> RunAsync(params string[] arguments)
@@ -68,6 +72,7 @@ internal sealed class CrawlProcess : IDisposable
         while (!OutputLines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal)))
         {
             watch.Elapsed.Should().BeLessThan(limit, $"'{prefix}...' should appear; {Transcript}");
+            _program.HasExited.Should().BeFalse($"the program exited early; {Transcript}");
             await Task.Delay(5);
         }
     }
@@ -76,7 +81,7 @@ internal sealed class CrawlProcess : IDisposable
     public Task<int> StopAsync(Signum signal) => _program.StopAsync(signal);
 
     /// <summary>Waits (bounded) for the exit and for both output streams to end; returns the exit code.</summary>
-    public Task<int> WaitForExitAsync() => _program.WaitForExitAsync();
+    public Task<int> WaitForExitAsync() => _program.WaitForExitAsync(ExitTimeout);
 
     public void Dispose() => _program.Dispose();
 }

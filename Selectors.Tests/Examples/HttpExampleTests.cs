@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -35,7 +36,7 @@ public sealed class HttpExampleTests
     [TestCase("select")]
     public async Task Http_serves_curl_over_http_1_0_and_1_1_and_stops_on_SIGTERM(string backend)
     {
-        using ExampleServer server = await ExampleServer.StartAsync("http", "--backend", backend, "--verbose");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("http", "--backend", backend, "--verbose", "--port", "0");
         server.Backend.Should().Be(backend == "default" ? DefaultSelector.ChosenBackend.ToString() : char.ToUpperInvariant(backend[0]) + backend[1..]);
         string url = $"http://127.0.0.1:{server.Port}/";
 
@@ -61,9 +62,9 @@ public sealed class HttpExampleTests
     [Test]
     public async Task Http_answers_500_keep_alive_requests_over_50_connections()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("http", "--verbose", "--nodelay", "--backlog", "256");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("http", "--verbose", "--nodelay", "--backlog", "256", "--port", "0");
 
-        var (exit, stdout, stderr) = await ClientProgram.PythonAsync("http_keepalive.py", ClientLimit, server.Port.ToString(), "50", "10");
+        var (exit, stdout, stderr) = await ClientProgram.PythonFileAsync("http_keepalive.py", ClientLimit, server.Port.ToString(), "50", "10");
 
         exit.Should().Be(0, $"the Python clients said: {stderr}");
         stdout.Trim().Should().Be("ok 500 requests over 50 connections");
@@ -74,7 +75,7 @@ public sealed class HttpExampleTests
     [Test]
     public async Task Http_answers_pipelined_requests_in_order_and_closes_after_connection_close()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("http");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("http", "--port", "0");
         using var client = new LineClient(server.Port);
 
         // Sent in one write: the server finds three heads in one receive and must answer each, in order.
@@ -91,7 +92,7 @@ public sealed class HttpExampleTests
     [Test]
     public async Task Http_1_0_closes_after_the_response_unless_keep_alive_is_asked()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("http");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("http", "--port", "0");
         using var client = new LineClient(server.Port);
 
         client.Send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
@@ -107,7 +108,7 @@ public sealed class HttpExampleTests
     [Test]
     public async Task Http_refuses_a_head_over_max_header_bytes_with_431_and_goes_on_serving()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("http", "--max-header-bytes", "8192");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("http", "--max-header-bytes", "8192", "--port", "0");
         using var waiting = new LineClient(server.Port); // Connected before, served after.
 
         using (var exact = new LineClient(server.Port))
@@ -139,7 +140,7 @@ public sealed class HttpExampleTests
     [Test]
     public async Task Http_closes_connections_idle_longer_than_the_idle_timeout()
     {
-        using ExampleServer server = await ExampleServer.StartAsync("http", "--idle-timeout", "1", "--verbose");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("http", "--idle-timeout", "1", "--verbose", "--port", "0");
         var clock = Stopwatch.StartNew();
         using var silent = new LineClient(server.Port);
         using var busy = new LineClient(server.Port);
@@ -178,7 +179,7 @@ public sealed class HttpExampleTests
     [TestCase("GET / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported")]
     public async Task Http_answers_a_malformed_or_unsupported_request_with_an_error_and_closes(string request, string statusLine)
     {
-        using ExampleServer server = await ExampleServer.StartAsync("http");
+        using ExampleProcess server = await ExampleProcess.StartListeningAsync("http", "--port", "0");
         using var client = new LineClient(server.Port);
 
         client.Send(request + "GET / HTTP/1.1\r\n\r\n"); // The request after it is not answered: the input can no longer be trusted.

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using FluentAssertions;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -24,7 +25,7 @@ public sealed class ServerExampleArgumentsTests
     [TestCase("chat", "--host", "localhost")]
     public async Task Http_and_chat_reject_bad_arguments_with_their_usage_on_stderr_and_exit_code_2(string command, params string[] arguments)
     {
-        using ExampleServer server = ExampleServer.Launch([command, .. arguments]);
+        using ExampleProcess server = ExampleProcess.Start([command, .. arguments]);
         (await server.WaitForExitAsync()).Should().Be(2);
         server.ErrorLines.Should().Contain(l => l.StartsWith($"usage: Selectors.Examples {command}", StringComparison.Ordinal));
         server.OutputLines.Should().BeEmpty();
@@ -34,7 +35,7 @@ public sealed class ServerExampleArgumentsTests
     [TestCase("chat", "--max-queue BYTES")]
     public async Task Http_and_chat_print_their_usage_on_help_and_exit_0(string command, string option)
     {
-        using ExampleServer server = ExampleServer.Launch(command, "--help");
+        using ExampleProcess server = ExampleProcess.Start(command, "--help");
         (await server.WaitForExitAsync()).Should().Be(0);
         server.OutputLines.First().Should().StartWith($"usage: Selectors.Examples {command}");
         server.OutputLines.Should().Contain(l => l.TrimStart().StartsWith(option, StringComparison.Ordinal));

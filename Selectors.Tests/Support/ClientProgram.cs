@@ -6,11 +6,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
 
-namespace Selectors.Tests.Examples;
+namespace Selectors.Tests.Support;
 
 /// <summary>
-/// Runs a real client program (curl, or a python3 script from Examples/Clients) to completion, with a time limit:
-/// past it the process is killed by its own handle and the test fails with what it printed.
+/// Runs a real client program (curl, or python3 with a script) to completion, with a time limit: past it the process
+/// is killed (that one process only) and the test fails with what it printed.
 /// </summary>
 internal static class ClientProgram
 {
@@ -61,15 +61,19 @@ internal static class ClientProgram
         {
             if (!process.HasExited)
             {
-                process.Kill(); // Only the process this helper started, by its own handle.
+                process.Kill(); // Only the process this helper started, by its own id.
             }
         }
     }
 
-    /// <summary>Runs <c>python3 Selectors.Tests/Examples/Clients/<paramref name="script"/></c> with <paramref name="arguments"/>.</summary>
-    public static Task<(int ExitCode, string Stdout, string Stderr)> PythonAsync(string script, TimeSpan limit, params string[] arguments)
+    /// <summary>Runs <c>python3 -c <paramref name="source"/> ARGUMENTS</c>: a client script kept in the test's own source.</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> PythonAsync(string source, TimeSpan limit, params string[] arguments) =>
+        RunAsync("python3", limit, ["-c", source, .. arguments]);
+
+    /// <summary>Runs <c>python3 Selectors.Tests/Examples/Clients/<paramref name="script"/> ARGUMENTS</c>.</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> PythonFileAsync(string script, TimeSpan limit, params string[] arguments)
     {
-        string path = Path.Combine(ExampleServer.RepositoryRoot(), "Selectors.Tests", "Examples", "Clients", script);
+        string path = Path.Combine(ExampleProcess.RepositoryRoot(), "Selectors.Tests", "Examples", "Clients", script);
         return RunAsync("python3", limit, [path, .. arguments]);
     }
 }
