@@ -80,7 +80,7 @@ internal sealed class Fetcher
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {
-            // The selector would not take the socket: a descriptor over select's FD_SETSIZE, an epoll_ctl failure.
+            // The selector would not take the socket (epoll_ctl out of memory or over max_user_watches, say).
             Fail($"cannot watch the socket: {e.Message}");
         }
     }
