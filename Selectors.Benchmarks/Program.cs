@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using Selectors.Benchmarks.Bdn;
 using Selectors.Benchmarks.Compare;
+using Selectors.Benchmarks.Micro;
 using Selectors.Benchmarks.Servers;
 
 namespace Selectors.Benchmarks;
@@ -16,6 +17,7 @@ internal static class Program
         "usage: Selectors.Benchmarks COMMAND\n"
         + "  bdn [BenchmarkDotNet options, e.g. --filter *EpollSelector*]   BenchmarkDotNet suites, per backend\n"
         + "  compare [--quick] [--no-strace]   C, CPython and .NET peers side by side; writes docs/benchmarks.md\n"
+        + "  profile TARGET N SECONDS          one .NET select target in a loop, to attach perf or strace to\n"
         + "  async-echo [--port PORT]          the .NET async-socket echo server (a peer)\n"
         + "  select-echo [--port PORT]         the .NET Socket.Select echo loop (a peer)\n";
 
@@ -29,6 +31,8 @@ internal static class Program
                 return BdnCommand.Run(rest);
             case "compare":
                 return CompareCommand.Run(rest);
+            case "profile":
+                return ProfileCommand.Run(rest);
             case "async-echo":
                 return AsyncEchoServer.Run(Port(rest));
             case "select-echo":
