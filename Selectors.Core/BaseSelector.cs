@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Selectors.Engines;
 
 namespace Selectors;
@@ -78,10 +79,33 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(TimeSpan? timeout = null) => SelectCore(SelectTimeout.ToTicks(timeout));
+    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(TimeSpan? timeout = null) => SelectList(SelectTimeout.ToTicks(timeout));
 
     /// <inheritdoc />
-    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds) => SelectCore(SelectTimeout.ToTicks(timeoutSeconds));
+    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds) => SelectList(SelectTimeout.ToTicks(timeoutSeconds));
+
+    /// <summary>
+    /// The zero-allocation select: waits as <see cref="Select(TimeSpan?)"/> does, then writes the ready keys into
+    /// <paramref name="ready"/> instead of a new list. Nothing is allocated per call in steady state.
+    /// </summary>
+    /// <param name="ready">Where the (key, events) entries go. When more are ready than it holds, the rest are reported
+    /// by the next call (readiness is level-triggered), so a buffer smaller than the registrations loses nothing.</param>
+    /// <param name="timeout">As in <see cref="Select(TimeSpan?)"/>.</param>
+    /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ready"/> is empty.</exception>
+    /// <exception cref="Mono.Unix.UnixIOException">The wait failed (epoll, poll).</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
+    /// <exception cref="ObjectDisposedException">The selector is closed, or (select) a registered socket was disposed.</exception>
+    public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, TimeSpan? timeout = null) =>
+        SelectInto(ready, SelectTimeout.ToTicks(timeout));
+
+    /// <summary>The zero-allocation select with the timeout in seconds, as <see cref="Select(double)"/>.</summary>
+    /// <param name="ready">Where the (key, events) entries go.</param>
+    /// <param name="timeoutSeconds">As in <see cref="Select(double)"/>.</param>
+    /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ready"/> is empty, or <paramref name="timeoutSeconds"/> is NaN.</exception>
+    public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, double timeoutSeconds) =>
+        SelectInto(ready, SelectTimeout.ToTicks(timeoutSeconds));
 
     /// <inheritdoc />
     public SelectorKey GetKey(object fileObject) => Find(fileObject);
@@ -111,10 +135,58 @@ public abstract class BaseSelector : ISelector
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
-    private List<(SelectorKey Key, SelectorEvents Events)> SelectCore(long timeoutTicks)
+    private List<(SelectorKey Key, SelectorEvents Events)> SelectList(long timeoutTicks)
+    {
+        ReadOnlySpan<ReadyDescriptor> ready = Wait(timeoutTicks);
+        var result = new List<(SelectorKey Key, SelectorEvents Events)>(ready.Length);
+        foreach (ReadyDescriptor descriptor in ready)
+        {
+            if (TryMatch(descriptor, out SelectorKey? key, out SelectorEvents events))
+            {
+                result.Add((key, events));
+            }
+        }
+
+        return result;
+    }
+
+    private int SelectInto(Span<(SelectorKey Key, SelectorEvents Events)> buffer, long timeoutTicks)
+    {
+        if (buffer.IsEmpty)
+        {
+            throw new ArgumentException("The buffer must hold at least one entry.", "ready");
+        }
+
+        int count = 0;
+        foreach (ReadyDescriptor descriptor in Wait(timeoutTicks))
+        {
+            if (TryMatch(descriptor, out SelectorKey? key, out SelectorEvents events))
+            {
+                buffer[count++] = (key, events);
+                if (count == buffer.Length)
+                {
+                    break;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The key of a ready descriptor and its events masked by the key's interest; false for a descriptor with no key (a
+    /// stale poll entry) or with none of the asked-for events, so an entry never carries unrequested or no events.
+    /// </summary>
+    private bool TryMatch(ReadyDescriptor descriptor, [NotNullWhen(true)] out SelectorKey? key, out SelectorEvents events)
+    {
+        events = _keys.TryGetValue(descriptor.Fd, out key) ? descriptor.Events & key.Events : SelectorEvents.None;
+        return events != SelectorEvents.None;
+    }
+
+    /// <summary>Waits until the OS reports something or the timeout passes; -1 ticks waits forever, 0 polls.</summary>
+    private ReadOnlySpan<ReadyDescriptor> Wait(long timeoutTicks)
     {
         ThrowIfClosed();
-        var result = new List<(SelectorKey Key, SelectorEvents Events)>();
         long start = Stopwatch.GetTimestamp();
         long elapsed = 0;
         while (true)
@@ -128,23 +200,14 @@ public abstract class BaseSelector : ISelector
 
             if (units == 0 && timeoutTicks > 0)
             {
-                return result; // the deadline passed in an earlier chunk
-            }
-
-            ReadOnlySpan<ReadyDescriptor> ready = _engine.Wait(units);
-            foreach (ReadyDescriptor descriptor in ready)
-            {
-                // A descriptor with no key (a stale poll entry) is skipped; an entry never carries unrequested events.
-                if (_keys.TryGetValue(descriptor.Fd, out SelectorKey? key) && (descriptor.Events & key.Events) is var events and not SelectorEvents.None)
-                {
-                    result.Add((key, events));
-                }
+                return ReadOnlySpan<ReadyDescriptor>.Empty; // the deadline passed in an earlier chunk
             }
 
             // Waits longer than the backend accepts go in chunks; anything the OS reported ends the call, as in Python.
+            ReadOnlySpan<ReadyDescriptor> ready = _engine.Wait(units);
             if (!ready.IsEmpty || timeoutTicks == 0)
             {
-                return result;
+                return ready;
             }
 
             elapsed = Stopwatch.GetElapsedTime(start).Ticks;

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net.Sockets;
@@ -109,28 +110,46 @@ public static class SocketSelect
         // wait in short slices against one monotonic deadline, restoring the lists between slices. (Elsewhere slices are
         // only needed for waits longer than Socket.Select accepts.)
         long slice = unix ? UnixSliceMicroseconds : int.MaxValue;
-        var (readAll, writeAll, errorAll) = (read.ToArray(), write.ToArray(), error.ToArray());
-        long start = Stopwatch.GetTimestamp();
-        while (true)
+        (Socket[] all, int readCount, int writeCount, int errorCount) = Remember(read, write, error);
+        try
         {
-            long remaining = timeoutMicroseconds - (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            long wait = Math.Clamp(remaining, 0, slice);
-            if (unix)
+            long start = Stopwatch.GetTimestamp();
+            while (true)
             {
-                wait = (wait + 999) / 1000 * 1000;
-            }
+                long remaining = timeoutMicroseconds - (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                long wait = Math.Clamp(remaining, 0, slice);
+                if (unix)
+                {
+                    wait = (wait + 999) / 1000 * 1000;
+                }
 
-            Socket.Select(read, write, error, (int)wait);
-            int ready = read.Count + write.Count + error.Count;
-            if (ready > 0 || remaining <= wait)
-            {
-                return ready;
-            }
+                Socket.Select(read, write, error, (int)wait);
+                int ready = read.Count + write.Count + error.Count;
+                if (ready > 0 || remaining <= wait)
+                {
+                    return ready;
+                }
 
-            read.AddRange(readAll);
-            write.AddRange(writeAll);
-            error.AddRange(errorAll);
+                // Nothing was ready, so Socket.Select emptied the lists: refill them for the next slice.
+                read.AddRange(all.AsSpan(0, readCount));
+                write.AddRange(all.AsSpan(readCount, writeCount));
+                error.AddRange(all.AsSpan(readCount + writeCount, errorCount));
+            }
         }
+        finally
+        {
+            ArrayPool<Socket>.Shared.Return(all, clearArray: true);
+        }
+    }
+
+    /// <summary>The three lists' sockets in one pooled array (read, then write, then error), to refill them between slices.</summary>
+    private static (Socket[] All, int Read, int Write, int Error) Remember(List<Socket> read, List<Socket> write, List<Socket> error)
+    {
+        Socket[] all = ArrayPool<Socket>.Shared.Rent(read.Count + write.Count + error.Count);
+        read.CopyTo(all, 0);
+        write.CopyTo(all, read.Count);
+        error.CopyTo(all, read.Count + write.Count);
+        return (all, read.Count, write.Count, error.Count);
     }
 
     private static void Sleep(long microseconds)
