@@ -22,9 +22,18 @@ internal sealed partial class ChildProcess : IDisposable
     public static bool Pinning => HasTaskset;
 
     /// <summary>Starts <paramref name="file"/> with <paramref name="args"/> on <paramref name="core"/> (null: any core).</summary>
-    public static ChildProcess Start(int? core, string file, params string[] args)
+    public static ChildProcess Start(int? core, string file, params string[] args) => StartWithEnvironment(null, core, file, args);
+
+    /// <summary>As <see cref="Start"/>, with extra NAME=VALUE environment variables.</summary>
+    public static ChildProcess StartWithEnvironment(string[]? environment, int? core, string file, params string[] args)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string variable in environment ?? [])
+        {
+            string[] nameValue = variable.Split('=', 2);
+            info.Environment[nameValue[0]] = nameValue[1];
+        }
+
         if (core is int c && HasTaskset)
         {
             info.FileName = "taskset";

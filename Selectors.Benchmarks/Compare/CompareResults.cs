@@ -29,6 +29,8 @@ internal sealed class CompareResults
 
     public int EchoRepetitions { get; set; }
 
+    public int MicroRounds { get; set; } = 1;
+
     public double EchoSeconds { get; set; }
 
     /// <summary>Server name → syscall name → calls per round trip.</summary>

@@ -13,6 +13,16 @@ internal static class Report
 {
     public const string PlotFile = "benchmarks-select-cost.png";
 
+    /// <summary>Everything after this line in docs/benchmarks.md is written by hand and carried over by each run.</summary>
+    public const string AnalysisMarker = "<!-- analysis below: written by hand, kept by compare -->";
+
+    /// <summary>The hand-written part of the previous docs/benchmarks.md, from the marker on; empty if there is none.</summary>
+    public static string KeptAnalysis(string previous)
+    {
+        int start = previous.IndexOf(AnalysisMarker, StringComparison.Ordinal);
+        return start < 0 ? string.Empty : previous[start..];
+    }
+
     public static string Markdown(CompareResults r)
     {
         var md = new StringBuilder();
@@ -102,7 +112,7 @@ internal static class Report
     {
         md.AppendLine("## Select cost per call");
         md.AppendLine();
-        md.AppendLine("µs of the calling thread's CPU time per call, N registered descriptors of which 10 are ready, timeout 0; in brackets the ratio to C epoll_wait at the same N. Growth is the cost at the largest N over the cost at N = 10. Bytes: managed bytes allocated per call. select is measured up to N = 1,000 only.");
+        md.AppendLine(Invariant($"µs of the calling thread's CPU time per call (the fastest of {r.MicroRounds} interleaved round(s)), N registered descriptors of which 10 are ready, timeout 0, every process or thread on core 0; in brackets the ratio to C epoll_wait at the same N. Growth is the cost at the largest N over the cost at N = 10. Bytes: managed bytes allocated per call. select is measured up to N = 1,000 only."));
         md.AppendLine();
         md.Append("| target |");
         foreach (int n in r.Sizes)

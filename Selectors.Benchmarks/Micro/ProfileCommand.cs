@@ -46,7 +46,7 @@ internal static class ProfileCommand
             "epoll-span" or "poll-span" => () => selector!.Select(buffer, 0),
             _ => () => selector!.Select(0).Count,
         };
-        var (ns, bytes) = MicroTimer.Measure(operation, seconds);
+        var (ns, bytes) = MicroTimer.Measure(operation, seconds, warmupSeconds: 1.0);
         Console.Out.WriteLine(FormattableString.Invariant($"{args[0]} N={n}: {ns:0} ns/call, {bytes:0} B/call"));
         selector?.Dispose();
         return 0;
