@@ -32,9 +32,9 @@ internal static class CompareCommand
         };
 
         // Quick: short windows, one repetition. Full: long enough that a window rarely catches only a neighbour's burst.
-        double microSeconds = quick ? 0.08 : 1.0;
-        double echoWarmup = quick ? 0.3 : 2.0;
-        results.EchoSeconds = quick ? 0.6 : 5.0;
+        double microSeconds = quick ? 0.08 : 0.5;
+        double echoWarmup = quick ? 0.3 : 1.5;
+        results.EchoSeconds = quick ? 0.6 : 4.0;
         results.EchoRepetitions = quick ? 1 : 3;
         results.MicroRounds = quick ? 1 : 3;
 
