@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 
 namespace Selectors.Benchmarks.Compare;
@@ -10,7 +9,7 @@ namespace Selectors.Benchmarks.Compare;
 /// A process this harness started, pinned to one core with taskset when it exists (taskset execs the command, so the
 /// process id is the command's own). Stopped by its own id: SIGTERM, then SIGKILL if it has not gone in 3 s.
 /// </summary>
-internal sealed partial class ChildProcess : IDisposable
+internal sealed class ChildProcess : IDisposable
 {
     private static readonly bool HasTaskset = File.Exists("/usr/bin/taskset") || File.Exists("/bin/taskset");
     private readonly Process _process;
@@ -80,7 +79,7 @@ internal sealed partial class ChildProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _ = Kill(_process.Id, signal);
+            _ = Interop.Kill(_process.Id, signal);
         }
     }
 
@@ -99,7 +98,4 @@ internal sealed partial class ChildProcess : IDisposable
 
         _process.Dispose();
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }
