@@ -1,46 +1,55 @@
-using System;
+using System.IO;
 using System.Net;
 
 namespace Selectors.Examples;
 
-/// <summary>The <c>echo</c> subcommand: its options, and the wiring of a selector, a <see cref="StopSignal"/> and an <see cref="EchoServer"/>.</summary>
+/// <summary>
+/// The <c>echo</c> subcommand: by default the echo server from Python's selectors documentation on a selector
+/// (<see cref="EchoServer"/>); with <c>--lowlevel</c> the classic Python epoll server on <see cref="Epoll.EpollInstance"/>
+/// (<see cref="LevelEpollServer"/>), with <c>--edge</c> the same on edge-triggered epoll (<see cref="EdgeEpollServer"/>).
+/// </summary>
 internal static class EchoCommand
 {
     /// <summary>The command's entry in <see cref="Program"/>'s table.</summary>
     public static Command Command { get; } = new(
         "echo",
-        "The echo server from Python's selectors documentation, with partial sends handled. Ctrl+C or SIGTERM stops it.",
+        "The echo server from Python's selectors documentation, with partial sends handled; --lowlevel: the classic "
+        + "select.epoll server on EpollInstance, --edge: the same edge-triggered. Ctrl+C or SIGTERM stops it.",
         [
-            new Option("--host", "ADDRESS", "IP address to listen on (default 127.0.0.1)"),
-            new Option("--port", "PORT", "port to listen on; 0 lets the OS choose (default 0)"),
-            new Option("--backend", "NAME", $"selector: {string.Join(", ", SelectorFactory.Names)} (default: default)"),
-            new Option("--verbose", null, "log each connect and close to stderr"),
+            ServerOptions.Host,
+            ServerOptions.Port,
+            new Option("--backend", "NAME", $"selector: {string.Join(", ", SelectorFactory.Names)} (default: default; epoll only with --lowlevel/--edge)"),
+            new Option("--lowlevel", null, "the classic Python epoll server, level-triggered, on EpollInstance instead of a selector"),
+            new Option("--edge", null, "the low-level epoll server, edge-triggered (EPOLLET): accept, read and write until EAGAIN"),
+            ServerOptions.Verbose,
             Option.Help,
         ],
         Run);
 
     private static int Run(Arguments args)
     {
-        IPAddress host = args.Address("--host", "127.0.0.1");
-        int port = args.Port("--port", 0);
+        IPEndPoint endpoint = ServerOptions.Endpoint(args);
         string backend = args.Choice("--backend", SelectorFactory.Names, "default");
-        bool verbose = args.Flag("--verbose");
-
-        // Disposed in reverse: the server closes its sockets, then the selector closes, then the signal handlers go.
-        using var stop = new StopSignal();
-        using BaseSelector selector = SelectorFactory.Create(backend);
-        using var server = new EchoServer(selector, new IPEndPoint(host, port), verbose ? Console.Error : null);
-
-        // Scripts and tests read the port from this line, so it must leave the process now.
-        Console.Out.WriteLine($"listening on {server.LocalEndPoint} (backend: {selector.Backend})");
-        Console.Out.Flush();
-
-        server.Run(stop);
-        if (verbose)
+        TextWriter? log = ServerOptions.Log(args);
+        bool edge = args.Flag("--edge");
+        bool lowLevel = edge || args.Flag("--lowlevel");
+        if (lowLevel && backend is not ("default" or "epoll"))
         {
-            Console.Error.WriteLine($"stopping ({stop.Reason})");
+            throw new UsageException("--lowlevel and --edge run on epoll itself: --backend must be epoll or default");
         }
 
-        return 0;
+        // Disposed in reverse: the server closes its sockets (and its selector or epoll), then the signal handlers go.
+        using var stop = new StopSignal();
+        if (lowLevel)
+        {
+            using ReadinessServer epollServer = edge
+                ? new EdgeEpollServer(endpoint, Protocols.Echo, log)
+                : new LevelEpollServer(endpoint, Protocols.Echo, log);
+            return ServerOptions.Serve(epollServer, stop, log);
+        }
+
+        using BaseSelector selector = SelectorFactory.Create(backend);
+        using var server = new EchoServer(selector, endpoint, log);
+        return ServerOptions.Serve(server.LocalEndPoint, selector.Backend.ToString(), () => server.Run(stop), stop, log);
     }
 }

@@ -77,7 +77,7 @@ internal sealed class EchoConnection
                 Flush();
                 return;
             default:
-                Close(Describe(error)); // ECONNRESET and the like: the client is gone.
+                Close(SocketErrors.Describe(error)); // ECONNRESET and the like: the client is gone.
                 return;
         }
     }
@@ -97,7 +97,7 @@ internal sealed class EchoConnection
 
             if (error != SocketError.Success)
             {
-                Close(Describe(error));
+                Close(SocketErrors.Describe(error));
                 return;
             }
 
@@ -113,12 +113,4 @@ internal sealed class EchoConnection
         // again. With unchanged events and data, Modify returns the same key without a system call.
         _selector.Modify(_socket, events, _callback);
     }
-
-    private static string Describe(SocketError error) => error switch
-    {
-        SocketError.ConnectionReset => "reset",
-        SocketError.ConnectionAborted => "aborted",
-        SocketError.Shutdown => "broken pipe",
-        _ => $"error: {error}",
-    };
 }

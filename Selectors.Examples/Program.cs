@@ -21,6 +21,11 @@ internal static class Program
     private static readonly Command[] Commands =
     [
         EchoCommand.Command,
+        HttpCommand.Command,
+        ChatCommand.Command,
+        ThanksServerCommand.Select,
+        ThanksServerCommand.Poll,
+        ModelsCommand.Command,
         new(
             "quickstart",
             "The README's quick start: a Python-style echo loop in 20 lines. Stop it with Ctrl+C.",

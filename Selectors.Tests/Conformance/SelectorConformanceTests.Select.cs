@@ -126,7 +126,7 @@ public partial class SelectorConformanceTests
         }
 
         SelectorKey key = _selector.Register(read, interest);
-        Peers.Close(write);
+        CloseNow(write);
         EventsOf(key).Should().Be(interest, "POLLHUP counts as both read and write, then is masked");
     }
 
@@ -141,7 +141,7 @@ public partial class SelectorConformanceTests
         }
 
         SelectorKey key = _selector.Register(write, Both);
-        Peers.Close(read);
+        CloseNow(read);
         EventsOf(key).Should().Be(Both, "OUT|ERR counts as both");
     }
 

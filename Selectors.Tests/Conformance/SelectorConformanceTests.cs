@@ -81,6 +81,16 @@ public partial class SelectorConformanceTests
         return (read, write);
     }
 
+    /// <summary>
+    /// Closes a descriptor from <see cref="Pipe"/> now, and forgets it: closing it again at tear-down could close a
+    /// reused number that belongs to someone else by then.
+    /// </summary>
+    private void CloseNow(int fd)
+    {
+        _fds.Remove(fd);
+        Peers.Close(fd);
+    }
+
     /// <summary>Keeps <paramref name="disposable"/> until the test ends.</summary>
     private T Track<T>(T disposable)
         where T : IDisposable

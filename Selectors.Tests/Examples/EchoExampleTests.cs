@@ -1,18 +1,16 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Examples;
 
@@ -27,8 +25,6 @@ namespace Selectors.Tests.Examples;
 [NonParallelizable]
 public sealed class EchoExampleTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>
@@ -90,8 +86,6 @@ public sealed class EchoExampleTests
         print(f"ok {clients} clients {sum(echoed)} bytes")
         """;
 
-    private static readonly Regex ListeningLine = new(@"^listening on 127\.0\.0\.1:(\d+) \(backend: (Epoll|Poll|Select)\)$");
-
     [SetUp]
     public void RequireUnix()
     {
@@ -109,11 +103,11 @@ public sealed class EchoExampleTests
     {
         const int clients = 8;
         const int bigPayload = 8 * 1024 * 1024;
-        using var server = ExampleProcess.Start("echo", "--port", "0", "--backend", backend, "--verbose");
-        (int port, string chosen) = await server.ReadListeningLineAsync();
-        chosen.Should().Be(backend == "default" ? DefaultSelector.ChosenBackend.ToString() : Capitalized(backend));
+        using var server = await ExampleProcess.StartListeningAsync("echo", "--port", "0", "--backend", backend, "--verbose");
+        int port = server.Port;
+        server.Backend.Should().Be(backend == "default" ? DefaultSelector.ChosenBackend.ToString() : Capitalized(backend));
 
-        (int exitCode, string stdout, string stderr) = await RunPythonAsync(PythonClients, port.ToString(), clients.ToString(), bigPayload.ToString());
+        (int exitCode, string stdout, string stderr) = await ClientProgram.PythonAsync(PythonClients, ClientTimeout, port.ToString(), clients.ToString(), bigPayload.ToString());
 
         exitCode.Should().Be(0, $"the Python clients said: {stderr}");
         int lineBytes = Enumerable.Range(0, clients).Sum(i => Enumerable.Range(0, 100).Sum(j => $"client {i} line {j}\n".Length));
@@ -128,8 +122,8 @@ public sealed class EchoExampleTests
     [TestCase("select", "SIGTERM")]
     public async Task Echo_stops_cleanly_on_a_signal_and_closes_the_connections_it_holds(string backend, string signal)
     {
-        using var server = ExampleProcess.Start("echo", "--port", "0", "--backend", backend, "--verbose");
-        (int port, _) = await server.ReadListeningLineAsync();
+        using var server = await ExampleProcess.StartListeningAsync("echo", "--port", "0", "--backend", backend, "--verbose");
+        int port = server.Port;
         var clients = new List<Socket>();
         try
         {
@@ -220,7 +214,7 @@ public sealed class EchoExampleTests
     [Test]
     public void Readme_shows_exactly_the_quick_start_that_compiles()
     {
-        string root = RepositoryRoot();
+        string root = ExampleProcess.RepositoryRoot();
         string readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
         string source = File.ReadAllText(Path.Combine(root, "Selectors.Examples", "QuickStart.cs")).ReplaceLineEndings("\n");
         Match block = Regex.Match(readme, @"## Quick start\n.*?```csharp\n(.*?)```", RegexOptions.Singleline);
@@ -231,19 +225,6 @@ public sealed class EchoExampleTests
     }
 
     private static string Capitalized(string name) => char.ToUpperInvariant(name[0]) + name[1..];
-
-    /// <summary>The directory holding Selectors.sln, found upwards from this test assembly.</summary>
-    private static string RepositoryRoot()
-    {
-        DirectoryInfo? root = new(TestContext.CurrentContext.TestDirectory);
-        for (int up = 0; up < 8 && root is not null && !File.Exists(Path.Combine(root.FullName, "Selectors.sln")); up++)
-        {
-            root = root.Parent;
-        }
-
-        root.Should().NotBeNull($"the test assembly ({TestContext.CurrentContext.TestDirectory}) should sit inside the repository");
-        return root!.FullName;
-    }
 
     private static async Task<Socket> ConnectWithRetryAsync(int port, ExampleProcess server)
     {
@@ -264,170 +245,5 @@ public sealed class EchoExampleTests
         }
 
         throw new TimeoutException($"Nothing listened on 127.0.0.1:{port} within 30 s.");
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunPythonAsync(string script, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process python = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        try
-        {
-            Task<string> stdout = python.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = python.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(ClientTimeout);
-            await python.WaitForExitAsync(timeout.Token);
-            return (python.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!python.HasExited)
-            {
-                python.Kill(); // Only the process this test started, by its own handle.
-            }
-        }
-    }
-
-    /// <summary>The examples program as a child process: stdout and stderr captured line by line, stopped by signal or killed on dispose.</summary>
-    private sealed class ExampleProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _output = new();
-        private readonly ConcurrentQueue<string> _error = new();
-        private readonly TaskCompletionSource<string?> _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private ExampleProcess(Process process) => _process = process;
-
-        public IReadOnlyCollection<string> OutputLines => _output.ToArray();
-
-        public IReadOnlyCollection<string> ErrorLines => _error.ToArray();
-
-        public bool HasExited => _process.HasExited;
-
-        public static ExampleProcess Start(params string[] arguments)
-        {
-            var start = new ProcessStartInfo(DotnetHost())
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(ExamplesDll());
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = new Process { StartInfo = start };
-            var example = new ExampleProcess(process);
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    example._firstLine.TrySetResult(null);
-                    example._outputClosed.TrySetResult();
-                    return;
-                }
-
-                example._output.Enqueue(e.Data);
-                example._firstLine.TrySetResult(e.Data);
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    example._errorClosed.TrySetResult();
-                    return;
-                }
-
-                example._error.Enqueue(e.Data);
-            };
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return example;
-        }
-
-        /// <summary>Waits for <c>listening on 127.0.0.1:PORT (backend: NAME)</c> and returns the port and the backend.</summary>
-        public async Task<(int Port, string Backend)> ReadListeningLineAsync()
-        {
-            string? line = await _firstLine.Task.WaitAsync(StartTimeout);
-            line.Should().NotBeNull($"the server should print where it listens; stderr: {string.Join("\n", ErrorLines)}");
-            Match match = ListeningLine.Match(line!);
-            match.Success.Should().BeTrue($"'{line}' should say where the server listens");
-            return (int.Parse(match.Groups[1].Value), match.Groups[2].Value);
-        }
-
-        /// <summary>Sends <paramref name="signal"/> to this process (by its own id) and returns its exit code.</summary>
-        public Task<int> StopAsync(Signum signal)
-        {
-            Syscall.kill(_process.Id, signal).Should().Be(0, $"kill({_process.Id}, {signal}) should reach the server");
-            return WaitForExitAsync();
-        }
-
-        /// <summary>Waits (bounded) for the exit and for both output streams to end, and returns the exit code.</summary>
-        public async Task<int> WaitForExitAsync()
-        {
-            using var timeout = new CancellationTokenSource(StopTimeout);
-            await _process.WaitForExitAsync(timeout.Token);
-            await Task.WhenAll(_outputClosed.Task, _errorClosed.Task).WaitAsync(StopTimeout);
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(); // Only the process this test started, by its own handle.
-                    _process.WaitForExit(5_000);
-                }
-            }
-            finally
-            {
-                _process.Dispose();
-            }
-        }
-
-        private static string DotnetHost()
-        {
-            // `dotnet test` tells its children which host runs it; otherwise this process may itself be that host.
-            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (File.Exists(host))
-            {
-                return host;
-            }
-
-            string? self = Environment.ProcessPath;
-            return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-        }
-
-        private static string ExamplesDll()
-        {
-            // This assembly runs from Selectors.Tests/bin/CONFIGURATION/TFM/; the example is built to the same place
-            // under Selectors.Examples by the solution build.
-            var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            string targetFramework = testDirectory.Name;
-            string configuration = testDirectory.Parent!.Name;
-            string dll = Path.Combine(RepositoryRoot(), "Selectors.Examples", "bin", configuration, targetFramework, "Selectors.Examples.dll");
-            File.Exists(dll).Should().BeTrue($"{dll} should exist: build the solution, e.g. dotnet build Selectors.sln -c {configuration}");
-            return dll;
-        }
     }
 }
