@@ -1,0 +1,54 @@
+using System;
+using System.Globalization;
+using Selectors.Benchmarks.Bdn;
+using Selectors.Benchmarks.Compare;
+using Selectors.Benchmarks.Micro;
+using Selectors.Benchmarks.Servers;
+
+namespace Selectors.Benchmarks;
+
+/// <summary>
+/// The entry point. Subcommands: <c>bdn</c> (BenchmarkDotNet suites), <c>compare [--quick] [--no-strace]</c> (everything
+/// against C, CPython and .NET peers), and the two .NET peer servers it starts, <c>async-echo</c> and <c>select-echo</c>.
+/// </summary>
+internal static class Program
+{
+    private const string Usage =
+        "usage: Selectors.Benchmarks COMMAND\n"
+        + "  bdn [BenchmarkDotNet options, e.g. --filter *EpollSelector*]   BenchmarkDotNet suites, per backend\n"
+        + "  compare [--quick] [--no-strace]   C, CPython and .NET peers side by side; writes docs/benchmarks.md\n"
+        + "  profile TARGET N SECONDS          one .NET select target in a loop, to attach perf or strace to\n"
+        + "  async-echo [--port PORT]          the .NET async-socket echo server (a peer)\n"
+        + "  select-echo [--port PORT]         the .NET Socket.Select echo loop (a peer)\n";
+
+    private static int Main(string[] args)
+    {
+        string command = args.Length > 0 ? args[0] : string.Empty;
+        string[] rest = args.Length > 0 ? args[1..] : [];
+        switch (command)
+        {
+            case "bdn":
+                return BdnCommand.Run(rest);
+            case "compare":
+                return CompareCommand.Run(rest);
+            case "profile":
+                return ProfileCommand.Run(rest);
+            case "async-echo":
+                return AsyncEchoServer.Run(Port(rest));
+            case "select-echo":
+                return SocketSelectEchoServer.Run(Port(rest));
+            case "--help" or "-h" or "help":
+                Console.Out.Write(Usage);
+                return 0;
+            default:
+                Console.Error.Write(Usage);
+                return 2;
+        }
+    }
+
+    private static int Port(string[] args)
+    {
+        int i = Array.IndexOf(args, "--port");
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 0;
+    }
+}
