@@ -24,6 +24,7 @@ internal sealed class EchoConnection
     private readonly Action<Socket, SelectorEvents> _callback;
     private int _pendingStart;
     private int _pendingEnd;
+    private SelectorEvents _watching = SelectorEvents.Read;
 
     /// <summary>Takes over an accepted socket and registers it for reading.</summary>
     public EchoConnection(ISelector selector, Socket socket, TextWriter? log)
@@ -109,8 +110,14 @@ internal sealed class EchoConnection
 
     private void Watch(SelectorEvents events)
     {
-        // Modify's data argument replaces the key's data (omitted means null, as in Python), so pass the callback
-        // again. With unchanged events and data, Modify returns the same key without a system call.
+        // Almost every round trip stays on Read: skip the lookup Modify would make to find nothing changed.
+        if (events == _watching)
+        {
+            return;
+        }
+
+        // Modify's data argument replaces the key's data (omitted means null, as in Python), so pass the callback again.
         _selector.Modify(_socket, events, _callback);
+        _watching = events;
     }
 }
