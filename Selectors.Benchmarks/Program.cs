@@ -16,7 +16,7 @@ internal static class Program
     private const string Usage =
         "usage: Selectors.Benchmarks COMMAND\n"
         + "  bdn [BenchmarkDotNet options, e.g. --filter *EpollSelector*]   BenchmarkDotNet suites, per backend\n"
-        + "  compare [--quick] [--no-strace]   C, CPython and .NET peers side by side; writes docs/benchmarks.md\n"
+        + "  compare [--quick] [--no-strace]   C, CPython and .NET peers side by side; writes docs/benchmarks.md (--quick: BenchmarkDotNet.Artifacts/compare-quick/)\n"
         + "  profile TARGET N SECONDS          one .NET select target in a loop, to attach perf or strace to\n"
         + "  async-echo [--port PORT]          the .NET async-socket echo server (a peer)\n"
         + "  select-echo [--port PORT]         the .NET Socket.Select echo loop (a peer)\n";

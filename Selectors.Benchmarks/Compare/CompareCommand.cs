@@ -65,10 +65,13 @@ internal static class CompareCommand
         results.Duration = DateTime.UtcNow - started;
         string markdown = Report.Markdown(results);
         Console.Out.WriteLine(markdown);
-        Directory.CreateDirectory(RepoPaths.Docs);
-        string path = Path.Combine(RepoPaths.Docs, "benchmarks.md");
-        File.WriteAllText(path, markdown + Report.KeptAnalysis(File.Exists(path) ? File.ReadAllText(path) : string.Empty));
-        SelectCostPlot.Save(results, Path.Combine(RepoPaths.Docs, Report.PlotFile));
+        // docs/ holds a full run's figures: a quick run goes beside the BenchmarkDotNet artifacts instead of over them.
+        string directory = quick ? Path.Combine(RepoPaths.Docs, "..", "BenchmarkDotNet.Artifacts", "compare-quick") : RepoPaths.Docs;
+        Directory.CreateDirectory(directory);
+        string path = Path.GetFullPath(Path.Combine(directory, "benchmarks.md"));
+        string kept = Path.Combine(RepoPaths.Docs, "benchmarks.md");
+        File.WriteAllText(path, markdown + Report.KeptAnalysis(File.Exists(kept) ? File.ReadAllText(kept) : string.Empty));
+        SelectCostPlot.Save(results, Path.Combine(directory, Report.PlotFile));
         Console.Error.WriteLine($"wrote {path} and {Report.PlotFile} in {results.Duration.TotalSeconds:0} s");
         return 0;
     }
