@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using Selectors.Engines;
 
 namespace Selectors;
@@ -11,9 +10,6 @@ namespace Selectors;
 /// What every selector shares, as CPython's <c>_BaseSelectorImpl</c>: the key map, file-object resolution, validation,
 /// timeouts and event masking. The backend adds only its interest set and its wait.
 /// </summary>
-// The per-call members are compiled fully optimised from the first call (AggressiveOptimization): a selector loop
-// pinned to one core starves the runtime's tiering, which measured 4.2 µs per epoll select instead of 2.8
-// (docs/benchmarks.md).
 public abstract class BaseSelector : ISelector
 {
     private readonly Dictionary<int, SelectorKey> _keys = new();
@@ -36,7 +32,6 @@ public abstract class BaseSelector : ISelector
     private protected SelectorEngine Engine => _engine;
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SelectorKey Register(object fileObject, SelectorEvents events, object? data = null)
     {
         ThrowIfClosed();
@@ -54,7 +49,6 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SelectorKey Unregister(object fileObject)
     {
         SelectorKey key = Find(fileObject);
@@ -64,7 +58,6 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SelectorKey Modify(object fileObject, SelectorEvents events, object? data = null)
     {
         ThrowIfClosed();
@@ -142,7 +135,6 @@ public abstract class BaseSelector : ISelector
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<(SelectorKey Key, SelectorEvents Events)> SelectList(long timeoutTicks)
     {
         ReadOnlySpan<ReadyDescriptor> ready = Wait(timeoutTicks);
@@ -158,7 +150,6 @@ public abstract class BaseSelector : ISelector
         return result;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SelectInto(Span<(SelectorKey Key, SelectorEvents Events)> buffer, long timeoutTicks)
     {
         if (buffer.IsEmpty)
@@ -186,7 +177,6 @@ public abstract class BaseSelector : ISelector
     /// The key of a ready descriptor and its events masked by the key's interest; false for a descriptor with no key (a
     /// stale poll entry) or with none of the asked-for events, so an entry never carries unrequested or no events.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryMatch(ReadyDescriptor descriptor, [NotNullWhen(true)] out SelectorKey? key, out SelectorEvents events)
     {
         events = _keys.TryGetValue(descriptor.Fd, out key) ? descriptor.Events & key.Events : SelectorEvents.None;
@@ -194,7 +184,6 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <summary>Waits until the OS reports something or the timeout passes; -1 ticks waits forever, 0 polls.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<ReadyDescriptor> Wait(long timeoutTicks)
     {
         ThrowIfClosed();
@@ -225,7 +214,6 @@ public abstract class BaseSelector : ISelector
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SelectorKey Find(object fileObject)
     {
         ThrowIfClosed();

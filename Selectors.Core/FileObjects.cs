@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Runtime.CompilerServices;
 
 namespace Selectors;
 
@@ -16,7 +15,6 @@ internal static class FileObjects
     /// <exception cref="ArgumentNullException"><paramref name="fileObject"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">It is a negative descriptor.</exception>
     /// <exception cref="ArgumentException">It yields no descriptor and is not registered by reference.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Lookup(object fileObject, Dictionary<int, SelectorKey> keys)
     {
         ArgumentNullException.ThrowIfNull(fileObject);

@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
-using System.Runtime.CompilerServices;
 
 namespace Selectors.Epoll;
 
@@ -83,7 +82,6 @@ public sealed class EpollInstance : IDisposable
     /// <exception cref="ArgumentException"><paramref name="events"/> is empty.</exception>
     /// <exception cref="Mono.Unix.UnixIOException">epoll_wait failed.</exception>
     /// <exception cref="ObjectDisposedException">The instance is closed.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Wait(Span<EpollEvent> events, int timeoutMilliseconds)
     {
         if (events.IsEmpty)

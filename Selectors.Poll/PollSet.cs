@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Runtime.CompilerServices;
 
 namespace Selectors.Poll;
 
@@ -93,7 +92,6 @@ public sealed class PollSet
     /// <exception cref="ArgumentException"><paramref name="results"/> is empty.</exception>
     /// <exception cref="InvalidOperationException">Another thread is polling this set.</exception>
     /// <exception cref="Mono.Unix.UnixIOException">poll failed (ENOMEM, EINVAL).</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Poll(Span<PollResult> results, int timeoutMilliseconds)
     {
         if (results.IsEmpty)

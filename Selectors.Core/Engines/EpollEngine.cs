@@ -1,7 +1,6 @@
 using System;
 using Mono.Unix;
 using Selectors.Epoll;
-using System.Runtime.CompilerServices;
 
 namespace Selectors.Engines;
 
@@ -45,7 +44,6 @@ internal sealed class EpollEngine : SelectorEngine
         _registered--;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override ReadOnlySpan<ReadyDescriptor> Wait(int timeoutUnits)
     {
         // Room for every registration, as CPython sizes maxevents, so one call reports everything ready.

@@ -1,6 +1,5 @@
 using System;
 using Selectors.Poll;
-using System.Runtime.CompilerServices;
 
 namespace Selectors.Engines;
 
@@ -27,7 +26,6 @@ internal sealed class PollEngine : SelectorEngine
 
     internal override void Remove(int fd) => _pollSet.Unregister(fd);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override ReadOnlySpan<ReadyDescriptor> Wait(int timeoutUnits)
     {
         int capacity = Math.Max(_pollSet.Count, 1);
