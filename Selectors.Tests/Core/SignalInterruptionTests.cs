@@ -148,121 +148,95 @@ public sealed class SignalInterruptionTests(SelectorBackend backend)
 }
 
 /// <summary>Spec L5: the lower layer (EpollInstance.Wait, PollSet.Poll) retries EINTR against the original deadline.</summary>
-[TestFixture]
+[TestFixture("epoll")]
+[TestFixture("poll")]
 [NonParallelizable]
 [Platform("Linux")]
-public sealed class LowerLayerSignalInterruptionTests
+public sealed class LowerLayerSignalInterruptionTests(string primitive)
 {
+    private (int A, int B) _pair;
+    private IDisposable _owner = null!;
+    private Func<int, int> _wait = null!;
+    private Func<int> _firstReadyFd = null!;
+
+    [SetUp]
+    public void WatchOneEndOfASocketPair()
+    {
+        _pair = Peers.SocketPairFds();
+        if (primitive == "epoll")
+        {
+            var epoll = new Selectors.Epoll.EpollInstance();
+            epoll.Register(_pair.A, Selectors.Epoll.EpollEvents.In);
+            var events = new Selectors.Epoll.EpollEvent[4];
+            (_owner, _wait, _firstReadyFd) = (epoll, timeout => epoll.Wait(events, timeout), () => events[0].Fd);
+        }
+        else
+        {
+            var pollSet = new Selectors.Poll.PollSet();
+            pollSet.Register(_pair.A, Selectors.Poll.PollEvents.In);
+            var results = new Selectors.Poll.PollResult[4];
+            (_owner, _wait, _firstReadyFd) = (new NothingToDispose(), timeout => pollSet.Poll(results, timeout), () => results[0].Fd);
+        }
+    }
+
+    [TearDown]
+    public void CloseEverything()
+    {
+        _owner.Dispose();
+        Peers.Close(_pair.A, _pair.B);
+    }
+
     [Test]
-    public void L5_EpollInstanceWait_OneSignal_KeepsTheDeadline()
+    public void L5_LowerLayer_OneSignal_KeepsTheDeadline()
     {
         using var counter = new SignalCounter();
-        using var epoll = new Selectors.Epoll.EpollInstance();
-        var events = new Selectors.Epoll.EpollEvent[4];
         using var sender = SignalSender.Once(SignalSender.CurrentThreadId(), TimeSpan.FromSeconds(0.3));
         var watch = Stopwatch.StartNew();
-        int count = epoll.Wait(events, 1000);
+        int count = _wait(1000);
         watch.Stop();
         sender.Join();
-        TestContext.Out.WriteLine($"epoll_wait(1000 ms) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
+        TestContext.Out.WriteLine($"{primitive}(1000 ms) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
         count.Should().Be(0);
         counter.WaitForAtLeast(1, TimeSpan.FromSeconds(5)).Should().BeGreaterThanOrEqualTo(1);
         watch.Elapsed.TotalSeconds.Should().BeInRange(0.9, 2.0);
     }
 
     [Test]
-    public void L5_EpollInstanceWait_SignalStorm_KeepsTheDeadline()
+    public void L5_LowerLayer_SignalStorm_KeepsTheDeadline_AndSeesData()
     {
         using var counter = new SignalCounter();
-        var (a, b) = Peers.SocketPairFds();
-        try
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(6));
+        var watch = Stopwatch.StartNew();
+        int count = _wait(500);
+        watch.Stop();
+        TestContext.Out.WriteLine($"{primitive}(500 ms) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+        count.Should().Be(0);
+        watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
+
+        // Still in the storm: data written from another thread is reported.
+        var writer = new Thread(() =>
         {
-            using var epoll = new Selectors.Epoll.EpollInstance();
-            epoll.Register(a, Selectors.Epoll.EpollEvents.In);
-            var events = new Selectors.Epoll.EpollEvent[4];
-            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(4));
-            var watch = Stopwatch.StartNew();
-            int count = epoll.Wait(events, 500);
-            watch.Stop();
-            storm.Stop();
-            int delivered = counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2));
-            TestContext.Out.WriteLine($"epoll_wait(500 ms) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}, handled {delivered}");
-            count.Should().Be(0);
-            watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
-            delivered.Should().BeGreaterThanOrEqualTo(10);
-        }
-        finally
-        {
-            Peers.Close(a, b);
-        }
+            Thread.Sleep(200);
+            Peers.Write(_pair.B);
+        })
+        { IsBackground = true };
+        writer.Start();
+        watch.Restart();
+        count = _wait(5000);
+        watch.Stop();
+        writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        storm.Stop();
+        count.Should().Be(1);
+        _firstReadyFd().Should().Be(_pair.A);
+        watch.Elapsed.TotalSeconds.Should().BeLessThan(2.0);
+        counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10);
     }
 
-    [Test]
-    public void L5_PollSetPoll_OneSignal_KeepsTheDeadline()
+    /// <summary>A poll set owns no OS resource.</summary>
+    private sealed class NothingToDispose : IDisposable
     {
-        using var counter = new SignalCounter();
-        var (a, b) = Peers.SocketPairFds();
-        try
+        public void Dispose()
         {
-            var pollSet = new Selectors.Poll.PollSet();
-            pollSet.Register(a, Selectors.Poll.PollEvents.In);
-            var results = new Selectors.Poll.PollResult[4];
-            using var sender = SignalSender.Once(SignalSender.CurrentThreadId(), TimeSpan.FromSeconds(0.3));
-            var watch = Stopwatch.StartNew();
-            int count = pollSet.Poll(results, 1000);
-            watch.Stop();
-            sender.Join();
-            TestContext.Out.WriteLine($"poll(1000 ms) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
-            count.Should().Be(0);
-            counter.WaitForAtLeast(1, TimeSpan.FromSeconds(5)).Should().BeGreaterThanOrEqualTo(1);
-            watch.Elapsed.TotalSeconds.Should().BeInRange(0.9, 2.0);
-        }
-        finally
-        {
-            Peers.Close(a, b);
-        }
-    }
-
-    [Test]
-    public void L5_PollSetPoll_SignalStorm_KeepsTheDeadline_AndSeesData()
-    {
-        using var counter = new SignalCounter();
-        var (a, b) = Peers.SocketPairFds();
-        try
-        {
-            var pollSet = new Selectors.Poll.PollSet();
-            pollSet.Register(a, Selectors.Poll.PollEvents.In);
-            var results = new Selectors.Poll.PollResult[4];
-            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(6));
-            var watch = Stopwatch.StartNew();
-            int count = pollSet.Poll(results, 500);
-            watch.Stop();
-            TestContext.Out.WriteLine($"poll(500 ms) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
-            count.Should().Be(0);
-            watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
-
-            // Still in the storm: data written from another thread is reported.
-            var writer = new Thread(() =>
-            {
-                Thread.Sleep(200);
-                Peers.Write(b);
-            })
-            { IsBackground = true };
-            writer.Start();
-            watch.Restart();
-            count = pollSet.Poll(results, 5000);
-            watch.Stop();
-            writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
-            storm.Stop();
-            count.Should().Be(1);
-            results[0].Fd.Should().Be(a);
-            results[0].Events.Should().HaveFlag(Selectors.Poll.PollEvents.In);
-            watch.Elapsed.TotalSeconds.Should().BeLessThan(2.0);
-            counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10);
-        }
-        finally
-        {
-            Peers.Close(a, b);
         }
     }
 }
