@@ -20,130 +20,121 @@ namespace Selectors.Tests.Core;
 public sealed class SignalInterruptionTests(SelectorBackend backend)
 {
     private static readonly TimeSpan StormInterval = TimeSpan.FromMilliseconds(10);
+    private SignalCounter _counter = null!;
+    private Socket _a = null!;
+    private Socket _b = null!;
+    private BaseSelector _selector = null!;
+
+    [SetUp]
+    public void CountSignalsAndOpenASelectorAndASocketPair()
+    {
+        _counter = new SignalCounter();
+        (_a, _b) = Peers.SocketPair();
+        _selector = SelectorFactory.Create(backend);
+    }
+
+    [TearDown]
+    public void CloseEverything()
+    {
+        _selector.Dispose();
+        _a.Dispose();
+        _b.Dispose();
+        _counter.Dispose();
+    }
 
     [Test]
     public void L2_OneSignal_DuringSelect_ReturnsEmptyAtTheOriginalDeadline()
     {
-        using var counter = new SignalCounter();
-        var (a, b) = Peers.SocketPair();
-        using (a)
-        using (b)
-        using (BaseSelector selector = SelectorFactory.Create(backend))
-        {
-            selector.Register(a, SelectorEvents.Read);
-            using var sender = SignalSender.Once(SignalSender.CurrentThreadId(), TimeSpan.FromSeconds(0.3));
+        _selector.Register(_a, SelectorEvents.Read);
+        using var sender = SignalSender.Once(SignalSender.CurrentThreadId(), TimeSpan.FromSeconds(0.3));
 
-            var watch = Stopwatch.StartNew();
-            var ready = selector.Select(1.0);
-            watch.Stop();
-            sender.Join();
+        var watch = Stopwatch.StartNew();
+        var ready = _selector.Select(1.0);
+        watch.Stop();
+        sender.Join();
 
-            TestContext.Out.WriteLine($"{backend}: Select(1.0) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
-            ready.Should().BeEmpty();
-            sender.Sent.Should().Be(1);
-            counter.WaitForAtLeast(1, TimeSpan.FromSeconds(5)).Should().BeGreaterThanOrEqualTo(1, "the handler saw the signal");
-            watch.Elapsed.TotalSeconds.Should().BeInRange(0.9, 2.0, "the wait resumes with the time left, not the full timeout (1.3 s)");
-        }
+        TestContext.Out.WriteLine($"{backend}: Select(1.0) with one signal at 0.3 s took {watch.Elapsed.TotalSeconds:F3} s");
+        ready.Should().BeEmpty();
+        sender.Sent.Should().Be(1);
+        _counter.WaitForAtLeast(1, TimeSpan.FromSeconds(5)).Should().BeGreaterThanOrEqualTo(1, "the handler saw the signal");
+        watch.Elapsed.TotalSeconds.Should().BeInRange(0.9, 2.0, "the wait resumes with the time left, not the full timeout (1.3 s)");
     }
 
     [Test]
     public void L2_SignalStorm_TimeoutStillHolds()
     {
-        using var counter = new SignalCounter();
-        var (a, b) = Peers.SocketPair();
-        using (a)
-        using (b)
-        using (BaseSelector selector = SelectorFactory.Create(backend))
-        {
-            selector.Register(a, SelectorEvents.Read);
-            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
+        _selector.Register(_a, SelectorEvents.Read);
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
 
-            var watch = Stopwatch.StartNew();
-            var ready = selector.Select(0.5);
-            watch.Stop();
-            storm.Stop();
+        var watch = Stopwatch.StartNew();
+        var ready = _selector.Select(0.5);
+        watch.Stop();
+        storm.Stop();
 
-            int delivered = counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2));
-            TestContext.Out.WriteLine($"{backend}: Select(0.5) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}, handled {delivered}");
-            ready.Should().BeEmpty();
-            storm.Failures.Should().Be(0);
-            watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0, "signals must not restart the timeout");
-            delivered.Should().BeGreaterThanOrEqualTo(10, "many signals arrived during the wait");
-        }
+        int delivered = _counter.WaitForAtLeast(storm.Sent, TimeSpan.FromSeconds(2));
+        TestContext.Out.WriteLine($"{backend}: Select(0.5) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}, handled {delivered}");
+        ready.Should().BeEmpty();
+        storm.Failures.Should().Be(0);
+        watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0, "signals must not restart the timeout");
+        delivered.Should().BeGreaterThanOrEqualTo(10, "many signals arrived during the wait");
     }
 
     [Test]
     public void L2_M1_SignalStorm_NothingRegistered_SleepsForTheTimeout()
     {
-        using var counter = new SignalCounter();
-        using BaseSelector selector = SelectorFactory.Create(backend);
         using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
 
         var watch = Stopwatch.StartNew();
-        var ready = selector.Select(0.5);
+        var ready = _selector.Select(0.5);
         watch.Stop();
         storm.Stop();
 
         TestContext.Out.WriteLine($"{backend}: empty Select(0.5) in a storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
         ready.Should().BeEmpty();
         watch.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
-        counter.WaitForAtLeast(10, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10);
+        _counter.WaitForAtLeast(10, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10);
     }
 
     [Test]
     public void L2_SignalStorm_InfiniteSelect_StillReportsDataWrittenDuringTheStorm()
     {
-        using var counter = new SignalCounter();
-        var (a, b) = Peers.SocketPair();
-        using (a)
-        using (b)
-        using (BaseSelector selector = SelectorFactory.Create(backend))
-        {
-            SelectorKey key = selector.Register(a, SelectorEvents.Read, "a");
-            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
-            Thread writer = SelectorFactory.WriteLater(b, TimeSpan.FromSeconds(0.3));
+        SelectorKey key = _selector.Register(_a, SelectorEvents.Read, "a");
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), StormInterval, TimeSpan.FromSeconds(4));
+        Thread writer = SelectorFactory.WriteLater(_b, TimeSpan.FromSeconds(0.3));
 
-            var watch = Stopwatch.StartNew();
-            var ready = selector.Select(TimeSpan.FromSeconds(10));
-            watch.Stop();
-            storm.Stop();
-            writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var watch = Stopwatch.StartNew();
+        var ready = _selector.Select(TimeSpan.FromSeconds(10));
+        watch.Stop();
+        storm.Stop();
+        writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
 
-            TestContext.Out.WriteLine($"{backend}: data at 0.3 s in a storm reported after {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
-            ready.Should().ContainSingle().Which.Should().Be((key, SelectorEvents.Read));
-            watch.Elapsed.TotalSeconds.Should().BeInRange(0.25, 2.0);
-            storm.Sent.Should().BeGreaterThan(5, "the storm was running while Select blocked");
-        }
+        TestContext.Out.WriteLine($"{backend}: data at 0.3 s in a storm reported after {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+        ready.Should().ContainSingle().Which.Should().Be((key, SelectorEvents.Read));
+        watch.Elapsed.TotalSeconds.Should().BeInRange(0.25, 2.0);
+        storm.Sent.Should().BeGreaterThan(5, "the storm was running while Select blocked");
     }
 
     [Test]
     public void L2_SignalStorm_EveryWriteIsReported_NothingLost()
     {
-        using var counter = new SignalCounter();
-        var (a, b) = Peers.SocketPair();
-        using (a)
-        using (b)
-        using (BaseSelector selector = SelectorFactory.Create(backend))
+        SelectorKey key = _selector.Register(_a, SelectorEvents.Read);
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(2), TimeSpan.FromSeconds(8));
+        var buffer = new byte[16];
+        const int rounds = 20;
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < rounds; i++)
         {
-            SelectorKey key = selector.Register(a, SelectorEvents.Read);
-            using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(2), TimeSpan.FromSeconds(8));
-            var buffer = new byte[16];
-            const int rounds = 20;
-            var watch = Stopwatch.StartNew();
-            for (int i = 0; i < rounds; i++)
-            {
-                Thread writer = SelectorFactory.WriteLater(b, TimeSpan.FromMilliseconds(15));
-                var ready = selector.Select(5.0);
-                writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
-                ready.Should().ContainSingle().Which.Should().Be((key, SelectorEvents.Read), $"round {i}");
-                a.Receive(buffer).Should().Be(1);
-            }
-
-            watch.Stop();
-            storm.Stop();
-            TestContext.Out.WriteLine($"{backend}: {rounds} rounds in a 2 ms storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
-            watch.Elapsed.TotalSeconds.Should().BeLessThan(6.0);
+            Thread writer = SelectorFactory.WriteLater(_b, TimeSpan.FromMilliseconds(15));
+            var ready = _selector.Select(5.0);
+            writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+            ready.Should().ContainSingle().Which.Should().Be((key, SelectorEvents.Read), $"round {i}");
+            _a.Receive(buffer).Should().Be(1);
         }
+
+        watch.Stop();
+        storm.Stop();
+        TestContext.Out.WriteLine($"{backend}: {rounds} rounds in a 2 ms storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+        watch.Elapsed.TotalSeconds.Should().BeLessThan(6.0);
     }
 }
 
