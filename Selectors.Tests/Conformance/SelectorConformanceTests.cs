@@ -45,14 +45,8 @@ public partial class SelectorConformanceTests
         _fds.Clear();
     }
 
-    private BaseSelector NewSelector() => _backend switch
-    {
-        "Epoll" => new EpollSelector(),
-        "Poll" => new PollSelector(),
-        "Select" => new SelectSelector(),
-        "Default" => new DefaultSelector(),
-        _ => throw new ArgumentOutOfRangeException(nameof(_backend), _backend, "Unknown backend."),
-    };
+    private BaseSelector NewSelector() =>
+        _backend == "Default" ? new DefaultSelector() : SelectorFactory.Create(Enum.Parse<SelectorBackend>(_backend));
 
     /// <summary>A connected Unix socket pair, disposed after the test.</summary>
     private (Socket A, Socket B) SocketPair()
