@@ -23,6 +23,8 @@ public abstract class BaseSelector : ISelector
     private uint _lastGeneration;
     private bool _closed;
     private bool _selecting;
+    private bool _wakeupRequested;
+    private bool _wokenUp;
 
     // The part of the engine's last batch that a span Select could not hold: handed out by the next Select first.
     private int _pendingStart;
@@ -39,6 +41,12 @@ public abstract class BaseSelector : ISelector
 
     /// <summary>Whether <see cref="Close"/> was called.</summary>
     public bool IsClosed => Volatile.Read(ref _closed);
+
+    /// <summary>
+    /// Whether the last <c>Select</c> returned because of <see cref="Wakeup"/>, which tells a wakeup from a timeout
+    /// when it returned nothing. It may have returned ready keys as well. Read it on the selecting thread.
+    /// </summary>
+    public bool WokenUp => _wokenUp;
 
     private protected SelectorEngine Engine => _engine;
 
@@ -207,6 +215,23 @@ public abstract class BaseSelector : ISelector
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
+    /// <summary>
+    /// Makes a <c>Select</c> blocked on another thread return at once, with <see cref="WokenUp"/> set; called when no
+    /// Select is in progress, it makes the next one return at once (it is never lost). Thread-safe, and cheap: wakeups
+    /// coalesce, so however many arrive before the selector wakes, the OS sees one write (an eventfd on Linux, a pipe
+    /// on other Unix, a loopback socket pair for the select backend). Java NIO's <c>Selector.wakeup()</c>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
+    public void Wakeup()
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            _wakeupRequested = true;
+            _engine.Wake();
+        }
+    }
+
     private List<(SelectorKey Key, SelectorEvents Events)> SelectList(long timeoutTicks)
     {
         var sink = new ListSink();
@@ -240,9 +265,16 @@ public abstract class BaseSelector : ISelector
                 throw new InvalidOperationException("Concurrent Select calls on one selector are not allowed: another thread is already selecting.");
             }
 
+            _wokenUp = false;
             if (_pendingCount > 0 && Deliver(ref sink) > 0)
             {
                 return sink.Count;
+            }
+
+            if (_wakeupRequested)
+            {
+                // A wakeup that came before this call: report it, with whatever is ready now, without blocking.
+                timeoutTicks = 0;
             }
 
             _selecting = true;
@@ -277,7 +309,13 @@ public abstract class BaseSelector : ISelector
 
                     _pendingStart = 0;
                     _pendingCount = count;
-                    if (Deliver(ref sink) > 0 || timeoutTicks == 0)
+                    if (_wakeupRequested)
+                    {
+                        _wakeupRequested = false;
+                        _wokenUp = true;
+                    }
+
+                    if (Deliver(ref sink) > 0 || timeoutTicks == 0 || _wokenUp)
                     {
                         return sink.Count;
                     }
