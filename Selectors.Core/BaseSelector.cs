@@ -23,6 +23,8 @@ public abstract class BaseSelector : ISelector
     private uint _lastGeneration;
     private bool _closed;
     private bool _selecting;
+    private bool _waiting;
+    private int _changesWaiting;
     private bool _wakeupRequested;
     private bool _wokenUp;
 
@@ -48,7 +50,7 @@ public abstract class BaseSelector : ISelector
     /// </summary>
     public bool WokenUp => _wokenUp;
 
-    private protected SelectorEngine Engine => _engine;
+    internal SelectorEngine Engine => _engine;
 
     private interface IReadySink
     {
@@ -60,76 +62,121 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <inheritdoc />
-    public SelectorKey Register(object fileObject, SelectorEvents events, object? data = null)
-    {
-        lock (_gate)
-        {
-            ThrowIfClosed();
-            ValidateEvents(events);
-            Registration? existing = _table.Find(fileObject, out int fd);
-            if (existing is not null)
-            {
-                throw new ArgumentException($"{fileObject} (FD {fd}) is already registered (as {existing.Key.FileObject}).", nameof(fileObject));
-            }
-
-            if (_table.TryGet(fd, out Registration? stale))
-            {
-                // The number belonged to a registered object that was closed without Unregister and is now another
-                // file's: the old registration is dead, so it makes way (before the OS call, which would otherwise
-                // have to tell the two apart).
-                Retire(stale);
-            }
-
-            var registration = Registration.Create(new SelectorKey(fileObject, fd, events, data), NextGeneration());
-            try
-            {
-                _engine.Add(fd, fileObject, events, registration.Generation);
-            }
-            catch
-            {
-                registration.Release();
-                throw;
-            }
-
-            _table.Add(registration);
-            return registration.Key;
-        }
-    }
+    public SelectorKey Register(object fileObject, SelectorEvents events, object? data = null) =>
+        RegisterCore(fileObject, events, data, SelectorTrigger.Level);
 
     /// <inheritdoc />
     public SelectorKey Unregister(object fileObject)
     {
         lock (_gate)
         {
-            Registration registration = Find(fileObject);
-            Retire(registration);
-            return registration.Key;
+            ThrowIfClosed();
+            bool waited = AwaitWaitExit();
+            try
+            {
+                Registration registration = Find(fileObject);
+                Retire(registration);
+                return registration.Key;
+            }
+            finally
+            {
+                EndChange(waited);
+            }
         }
     }
 
     /// <inheritdoc />
-    public SelectorKey Modify(object fileObject, SelectorEvents events, object? data = null)
+    public SelectorKey Modify(object fileObject, SelectorEvents events, object? data = null) => ModifyCore(fileObject, events, data, null);
+
+    /// <summary>Register with a trigger mode; what the public overloads of epoll-capable selectors call.</summary>
+    private protected SelectorKey RegisterCore(object fileObject, SelectorEvents events, object? data, SelectorTrigger trigger)
     {
         lock (_gate)
         {
             ThrowIfClosed();
             ValidateEvents(events);
-            Registration registration = Find(fileObject);
-            SelectorKey key = registration.Key;
-            if (events == key.Events && Equals(data, key.Data))
+            ValidateTrigger(trigger);
+            bool waited = AwaitWaitExit();
+            try
             {
-                return key;
+                Registration? existing = _table.Find(fileObject, out int fd);
+                if (existing is not null)
+                {
+                    throw new ArgumentException($"{fileObject} (FD {fd}) is already registered (as {existing.Key.FileObject}).", nameof(fileObject));
+                }
+
+                if (_table.TryGet(fd, out Registration? stale))
+                {
+                    // The number belonged to a registered object that was closed without Unregister and is now another
+                    // file's: the old registration is dead, so it makes way (before the OS call, which would otherwise
+                    // have to tell the two apart).
+                    Retire(stale);
+                }
+
+                var registration = Registration.Create(new SelectorKey(fileObject, fd, events, data), NextGeneration(), trigger);
+                try
+                {
+                    _engine.Add(fd, fileObject, events, registration.Generation, trigger);
+                }
+                catch
+                {
+                    registration.Release();
+                    throw;
+                }
+
+                _table.Add(registration);
+                return registration.Key;
+            }
+            finally
+            {
+                EndChange(waited);
+            }
+        }
+    }
+
+    /// <summary>Modify, optionally changing the trigger mode (null keeps it). A one-shot registration is re-armed every time.</summary>
+    private protected SelectorKey ModifyCore(object fileObject, SelectorEvents events, object? data, SelectorTrigger? newTrigger)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            ValidateEvents(events);
+            if (newTrigger is { } checkedTrigger)
+            {
+                ValidateTrigger(checkedTrigger);
             }
 
-            if (events != key.Events && !registration.Defunct)
+            bool waited = AwaitWaitExit();
+            try
             {
-                uint generation = NextGeneration();
-                _engine.Modify(key.Fd, events, generation);
-                registration.Generation = generation;
-            }
+                Registration registration = Find(fileObject);
+                SelectorKey key = registration.Key;
+                SelectorTrigger trigger = newTrigger ?? registration.Trigger;
+                bool rearm = (trigger & SelectorTrigger.OneShot) != 0;
+                if (events == key.Events && Equals(data, key.Data) && trigger == registration.Trigger && !rearm)
+                {
+                    return key;
+                }
 
-            registration.Key = key with { Events = events, Data = data };
-            return registration.Key;
+                if ((events != key.Events || trigger != registration.Trigger || rearm) && !registration.Defunct)
+                {
+                    uint generation = NextGeneration();
+                    _engine.Modify(key.Fd, events, generation, trigger);
+                    registration.Generation = generation;
+                    registration.Trigger = trigger;
+                }
+
+                if (events != key.Events || !Equals(data, key.Data))
+                {
+                    registration.Key = key with { Events = events, Data = data };
+                }
+
+                return registration.Key;
+            }
+            finally
+            {
+                EndChange(waited);
+            }
         }
     }
 
@@ -200,6 +247,7 @@ public abstract class BaseSelector : ISelector
             {
                 // The selecting thread owns the engine's buffers until it leaves the wait; it finishes the close.
                 _engine.Wake();
+                Monitor.PulseAll(_gate);
                 while (_selecting)
                 {
                     Monitor.Wait(_gate);
@@ -251,8 +299,8 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <summary>
-    /// Hands out what is left of the last batch, or waits until the OS reports something the caller asked for or the
-    /// timeout passes (-1 ticks waits forever, 0 polls); returns how many entries went into <paramref name="sink"/>.
+    /// Hands out what is left of the last batch, or waits until the OS reports something the caller asked for, a
+    /// wakeup, or the timeout (-1 ticks waits forever, 0 polls); returns how many entries went into <paramref name="sink"/>.
     /// </summary>
     private int Collect<TSink>(ref TSink sink, long timeoutTicks)
         where TSink : IReadySink, allows ref struct
@@ -278,8 +326,10 @@ public abstract class BaseSelector : ISelector
             }
 
             _selecting = true;
+            _waiting = true;
         }
 
+        bool ended = false;
         try
         {
             long start = timeoutTicks > 0 ? Stopwatch.GetTimestamp() : 0;
@@ -293,20 +343,11 @@ public abstract class BaseSelector : ISelector
                     _ => SelectTimeout.RemainingUnits(timeoutTicks, elapsed, _engine.TicksPerUnit),
                 };
 
-                if (units == 0 && timeoutTicks > 0)
-                {
-                    return 0; // the deadline passed in an earlier chunk
-                }
-
-                // Waits longer than the backend accepts go in chunks; anything reported for a key ends the call, as in Python.
-                int count = _engine.Wait(units);
+                // Waits longer than the backend accepts go in chunks; the deadline may have passed in an earlier one.
+                int count = units == 0 && timeoutTicks > 0 ? 0 : _engine.Wait(units);
                 lock (_gate)
                 {
-                    if (_closed)
-                    {
-                        return 0;
-                    }
-
+                    _waiting = false;
                     _pendingStart = 0;
                     _pendingCount = count;
                     if (_wakeupRequested)
@@ -315,27 +356,99 @@ public abstract class BaseSelector : ISelector
                         _wokenUp = true;
                     }
 
-                    if (Deliver(ref sink) > 0 || timeoutTicks == 0 || _wokenUp)
+                    bool done = _closed || (units == 0 && timeoutTicks > 0);
+                    if (done || Deliver(ref sink) > 0 || timeoutTicks == 0 || _wokenUp)
                     {
-                        return sink.Count;
+                        EndSelect();
+                        ended = true;
+                        return _closed ? 0 : sink.Count;
                     }
+
+                    // Nothing for any key (a stale registration, or the waker woken for a change or a close): let the
+                    // waiting changes in, then wait out the rest of the timeout with them.
+                    while (_changesWaiting > 0 && !_closed)
+                    {
+                        Monitor.PulseAll(_gate);
+                        Monitor.Wait(_gate);
+                    }
+
+                    if (_closed)
+                    {
+                        EndSelect();
+                        ended = true;
+                        return 0;
+                    }
+
+                    _waiting = true;
                 }
 
-                // Nothing for any key (only stale registrations, or the waker): wait out the rest of the timeout.
                 elapsed = timeoutTicks > 0 ? Stopwatch.GetElapsedTime(start).Ticks : 0;
             }
         }
         finally
         {
-            lock (_gate)
+            if (!ended)
             {
-                _selecting = false;
-                if (_closed)
+                lock (_gate)
                 {
-                    FinishClose();
-                    Monitor.PulseAll(_gate);
+                    EndSelect();
                 }
             }
+        }
+    }
+
+    /// <summary>Ends a Select (under the gate): lets waiting changes and a waiting Close go ahead; finishes that Close.</summary>
+    private void EndSelect()
+    {
+        _waiting = false;
+        _selecting = false;
+        if (_changesWaiting > 0 || _closed)
+        {
+            Monitor.PulseAll(_gate);
+        }
+
+        if (_closed)
+        {
+            FinishClose();
+        }
+    }
+
+    /// <summary>
+    /// Called under the gate before a change to the interest set. Epoll's is the kernel's, safe to change while another
+    /// thread waits, and the change takes effect in that wait. Poll and select read theirs inside the wait, so the
+    /// change waits for the selecting thread to leave it (woken for the purpose), and that thread, finding nothing
+    /// ready, waits again with the change once every waiting change is done (mio's poll(2) backend, Java's updateKeys).
+    /// </summary>
+    /// <returns>Whether the caller waited and must call <see cref="EndChange"/>.</returns>
+    private bool AwaitWaitExit()
+    {
+        if (!_waiting || _engine.ChangesWhileWaiting)
+        {
+            return false;
+        }
+
+        _changesWaiting++;
+        _engine.Wake();
+        while (_waiting)
+        {
+            Monitor.Wait(_gate);
+        }
+
+        if (_closed)
+        {
+            EndChange(true);
+            ThrowIfClosed();
+        }
+
+        return true;
+    }
+
+    /// <summary>After a change that waited: when it was the last one, lets the selecting thread wait again.</summary>
+    private void EndChange(bool waited)
+    {
+        if (waited && --_changesWaiting == 0)
+        {
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -441,6 +554,19 @@ public abstract class BaseSelector : ISelector
     {
         ThrowIfClosed();
         return _table.Find(fileObject, out _) ?? throw new KeyNotFoundException($"{fileObject} is not registered");
+    }
+
+    private void ValidateTrigger(SelectorTrigger trigger)
+    {
+        if ((trigger & ~(SelectorTrigger.Edge | SelectorTrigger.OneShot)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trigger), trigger, $"Invalid trigger: {(int)trigger}; use Level, Edge, OneShot or Edge | OneShot.");
+        }
+
+        if (trigger != SelectorTrigger.Level && !_engine.SupportsTriggers)
+        {
+            throw new NotSupportedException($"Edge-triggered and one-shot registration need epoll; this selector uses {_engine.Kind}.");
+        }
     }
 
     private static void ValidateEvents(SelectorEvents events)

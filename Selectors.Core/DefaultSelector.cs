@@ -24,9 +24,39 @@ public sealed class DefaultSelector : BaseSelector
     {
     }
 
+    /// <summary>A default selector on a given backend, as another platform would choose it (for tests).</summary>
+    internal DefaultSelector(SelectorBackend backend) : base(CreateEngine(backend))
+    {
+    }
+
     /// <summary>The backend every <see cref="DefaultSelector"/> in this process uses, chosen on first use.</summary>
     /// <exception cref="InvalidOperationException"><see cref="BackendVariable"/> names no backend.</exception>
     public static SelectorBackend ChosenBackend => s_chosen.Value;
+
+    /// <summary>
+    /// Starts watching <paramref name="fileObject"/>, edge-triggered and/or one-shot if asked (beyond Python); only
+    /// when the chosen backend is epoll.
+    /// </summary>
+    /// <param name="fileObject">The object to watch.</param>
+    /// <param name="events"><see cref="SelectorEvents.Read"/>, <see cref="SelectorEvents.Write"/> or both.</param>
+    /// <param name="data">Anything; it comes back in the key.</param>
+    /// <param name="trigger">How readiness is reported; see <see cref="SelectorTrigger"/>.</param>
+    /// <returns>The new key.</returns>
+    /// <exception cref="NotSupportedException"><paramref name="trigger"/> is not <see cref="SelectorTrigger.Level"/> and the backend is not epoll.</exception>
+    /// <inheritdoc cref="ISelector.Register" path="/exception" />
+    public SelectorKey Register(object fileObject, SelectorEvents events, object? data, SelectorTrigger trigger) =>
+        RegisterCore(fileObject, events, data, trigger);
+
+    /// <summary>Changes events, data and trigger of a registration; re-arms a one-shot one (epoll only, beyond Python).</summary>
+    /// <param name="fileObject">The registered object.</param>
+    /// <param name="events">The new events.</param>
+    /// <param name="data">The new data.</param>
+    /// <param name="trigger">The new trigger mode.</param>
+    /// <returns>The key now registered.</returns>
+    /// <exception cref="NotSupportedException"><paramref name="trigger"/> is not <see cref="SelectorTrigger.Level"/> and the backend is not epoll.</exception>
+    /// <inheritdoc cref="ISelector.Modify" path="/exception" />
+    public SelectorKey Modify(object fileObject, SelectorEvents events, object? data, SelectorTrigger trigger) =>
+        ModifyCore(fileObject, events, data, trigger);
 
     /// <summary>The backend for an override value (null or empty: probe this platform).</summary>
     internal static SelectorBackend Choose(string? overrideValue)

@@ -14,11 +14,12 @@ internal sealed class Registration
 
     private bool _holdsReference;
 
-    private Registration(SelectorKey key, uint generation, SafeHandle? handle)
+    private Registration(SelectorKey key, uint generation, SafeHandle? handle, SelectorTrigger trigger)
     {
         Key = key;
         Generation = generation;
         Handle = handle;
+        Trigger = trigger;
     }
 
     /// <summary>The caller's key; replaced by Modify.</summary>
@@ -26,6 +27,9 @@ internal sealed class Registration
 
     /// <summary>Changes whenever the OS interest changes, so events queued for an older interest can be dropped.</summary>
     internal uint Generation { get; set; }
+
+    /// <summary>How the OS reports readiness for it (epoll only: edge-triggered, one-shot).</summary>
+    internal SelectorTrigger Trigger { get; set; }
 
     /// <summary>The handle of a registered <see cref="Socket"/> or <see cref="SafeHandle"/>; null for a bare descriptor or an <see cref="IFileObject"/>.</summary>
     internal SafeHandle? Handle { get; }
@@ -51,7 +55,7 @@ internal sealed class Registration
     /// <see cref="Socket.Dispose()"/> spins, resetting the connection, until every reference is released (measured on .NET 10):
     /// a closed socket is recognised by its handle instead, and its events are dropped.
     /// </summary>
-    internal static Registration Create(SelectorKey key, uint generation)
+    internal static Registration Create(SelectorKey key, uint generation, SelectorTrigger trigger)
     {
         SafeHandle? handle = key.FileObject switch
         {
@@ -60,7 +64,7 @@ internal sealed class Registration
             _ => null,
         };
 
-        var registration = new Registration(key, generation, handle);
+        var registration = new Registration(key, generation, handle, trigger);
         if (handle is not null and not SafeSocketHandle)
         {
             handle.DangerousAddRef(ref registration._holdsReference);

@@ -47,17 +47,19 @@ internal sealed class EpollEngine : SelectorEngine
 
     internal override bool ChangesWhileWaiting => true;
 
+    internal override bool SupportsTriggers => true;
+
     /// <summary>The epoll descriptor.</summary>
     internal int Fileno() => _epoll.Fileno();
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation)
+    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger)
     {
-        _epoll.Register(fd, (EpollEvents)ToPollBits(events, ReadBit, WriteBit), Tag(fd, generation));
+        _epoll.Register(fd, Interest(events, trigger), Tag(fd, generation));
         _registered++;
     }
 
-    internal override void Modify(int fd, SelectorEvents events, uint generation) =>
-        _epoll.Modify(fd, (EpollEvents)ToPollBits(events, ReadBit, WriteBit), Tag(fd, generation));
+    internal override void Modify(int fd, SelectorEvents events, uint generation, SelectorTrigger trigger) =>
+        _epoll.Modify(fd, Interest(events, trigger), Tag(fd, generation));
 
     internal override void Remove(int fd)
     {
@@ -97,13 +99,18 @@ internal sealed class EpollEngine : SelectorEngine
         return filled;
     }
 
-    internal override void Wake() => _waker.Wake();
+    internal override Waker Waker => _waker;
 
     public override void Dispose()
     {
         _epoll.Dispose();
         _waker.Dispose();
     }
+
+    private static EpollEvents Interest(SelectorEvents events, SelectorTrigger trigger) =>
+        (EpollEvents)ToPollBits(events, ReadBit, WriteBit)
+        | ((trigger & SelectorTrigger.Edge) != 0 ? EpollEvents.EdgeTriggered : EpollEvents.None)
+        | ((trigger & SelectorTrigger.OneShot) != 0 ? EpollEvents.OneShot : EpollEvents.None);
 
     private static ulong Tag(int fd, uint generation) => ((ulong)generation << 32) | (uint)fd;
 }

@@ -27,9 +27,9 @@ internal sealed class PollEngine : SelectorEngine
 
     internal override long TicksPerUnit => TimeSpan.TicksPerMillisecond;
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation) => _pollSet.Register(fd, Interest(events));
+    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger) => _pollSet.Register(fd, Interest(events));
 
-    internal override void Modify(int fd, SelectorEvents events, uint generation) => _pollSet.Modify(fd, Interest(events));
+    internal override void Modify(int fd, SelectorEvents events, uint generation, SelectorTrigger trigger) => _pollSet.Modify(fd, Interest(events));
 
     internal override void Remove(int fd) => _pollSet.Unregister(fd);
 
@@ -55,7 +55,7 @@ internal sealed class PollEngine : SelectorEngine
         return filled;
     }
 
-    internal override void Wake() => _waker.Wake();
+    internal override Waker Waker => _waker;
 
     public override void Dispose() => _waker.Dispose();
 

@@ -26,7 +26,7 @@ internal sealed class SelectEngine : SelectorEngine
 
     internal override long TicksPerUnit => TimeSpan.TicksPerMicrosecond;
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation)
+    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger)
     {
         bool owned = fileObject is not Socket;
         Socket socket = fileObject as Socket ?? Wrap(fd);
@@ -35,7 +35,7 @@ internal sealed class SelectEngine : SelectorEngine
         _bySocket.Add(socket, registration);
     }
 
-    internal override void Modify(int fd, SelectorEvents events, uint generation) => _byFd[fd].Interest = events;
+    internal override void Modify(int fd, SelectorEvents events, uint generation, SelectorTrigger trigger) => _byFd[fd].Interest = events;
 
     /// <summary>A non-owning <see cref="Socket"/> over <paramref name="fd"/>; a closed descriptor or a non-socket is refused.</summary>
     private static Socket Wrap(int fd)
@@ -113,7 +113,7 @@ internal sealed class SelectEngine : SelectorEngine
         return count;
     }
 
-    internal override void Wake() => _waker.Wake();
+    internal override Waker Waker => _waker;
 
     public override void Dispose()
     {

@@ -40,14 +40,17 @@ internal abstract class SelectorEngine : IDisposable
     /// </summary>
     internal virtual bool ChangesWhileWaiting => false;
 
+    /// <summary>Whether registrations may be edge-triggered or one-shot (epoll); the others are level-triggered only.</summary>
+    internal virtual bool SupportsTriggers => false;
+
     /// <summary>Whether the last <see cref="Wait"/> ended because of <see cref="Wake"/> (the waker is already reset).</summary>
     internal bool Woken { get; private protected set; }
 
     /// <summary>Adds a descriptor to the OS interest set; throws, changing nothing, if the OS refuses.</summary>
-    internal abstract void Add(int fd, object fileObject, SelectorEvents events, uint generation);
+    internal abstract void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger);
 
     /// <summary>Changes a registered descriptor's interest; throws, changing nothing, if the OS refuses.</summary>
-    internal abstract void Modify(int fd, SelectorEvents events, uint generation);
+    internal abstract void Modify(int fd, SelectorEvents events, uint generation, SelectorTrigger trigger);
 
     /// <summary>Removes a descriptor; must succeed when the descriptor was closed (or closed and reused) meanwhile.</summary>
     internal abstract void Remove(int fd);
@@ -57,7 +60,10 @@ internal abstract class SelectorEngine : IDisposable
     internal abstract int Wait(int timeoutUnits);
 
     /// <summary>Makes a wait in progress, or the next one, return at once. Thread-safe.</summary>
-    internal abstract void Wake();
+    internal void Wake() => Waker.Wake();
+
+    /// <summary>What wakes this engine's wait from another thread.</summary>
+    internal abstract Waker Waker { get; }
 
     /// <summary>The last wait's ready descriptors, from <paramref name="start"/>; valid until the next wait.</summary>
     internal Span<ReadyDescriptor> Ready(int start, int count) => _ready.AsSpan(start, count);

@@ -19,6 +19,9 @@ internal abstract class Waker : IDisposable
     /// <summary>eventfd on Linux, a pipe on other Unix; the select engine makes its own socket pair.</summary>
     internal static Waker ForThisPlatform() => OperatingSystem.IsLinux() ? new EventFdWaker() : new PipeWaker();
 
+    /// <summary>How many times the OS was actually signalled (for tests of coalescing).</summary>
+    internal long SignalCount { get; private set; }
+
     /// <summary>The descriptor to watch for reading.</summary>
     internal abstract int Fd { get; }
 
@@ -34,6 +37,7 @@ internal abstract class Waker : IDisposable
 
             Signal();
             _signaled = true;
+            SignalCount++;
         }
     }
 

@@ -18,6 +18,17 @@ internal static class SelectorFactory
         _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, null),
     };
 
+    /// <summary>
+    /// A selector by fixture name: a backend's name, <c>Default</c>, or <c>PollPipe</c> (the poll selector with the pipe
+    /// waker that Unix without eventfd uses, run here on Linux).
+    /// </summary>
+    internal static BaseSelector Create(string name) => name switch
+    {
+        "Default" => new DefaultSelector(),
+        "PollPipe" => new PollSelector(new Selectors.Wakers.PipeWaker()),
+        _ => Create(Enum.Parse<SelectorBackend>(name)),
+    };
+
     /// <summary>Writes one byte on <paramref name="socket"/> from a background thread after <paramref name="delay"/>.</summary>
     internal static Thread WriteLater(Socket socket, TimeSpan delay)
     {
