@@ -1,0 +1,80 @@
+using System;
+using System.Linq;
+using System.Net.Sockets;
+using FluentAssertions;
+using Mono.Unix;
+using Errno = Mono.Unix.Native.Errno;
+using NUnit.Framework;
+using Selectors.Epoll;
+using Selectors.Tests.Support;
+
+namespace Selectors.Tests.Core;
+
+/// <summary>
+/// Spec N4: past fs.epoll.max_user_watches, epoll_ctl(ADD) fails with ENOSPC. The error must say so (the call and the
+/// errno), and the failed Register must leave the selector as it was. The limit is lowered for one call only
+/// (<see cref="EpollWatchLimit"/>); nothing else in this process may run meanwhile.
+/// </summary>
+[NonParallelizable]
+[Platform("Linux")]
+public sealed class EpollWatchLimitTests
+{
+    [Test]
+    public void N4_Fault_WatchLimitReached_EpollSelectorRegisterThrowsEnospcAndStaysUnchanged()
+    {
+        using var selector = new EpollSelector();
+        var (held, heldPeer) = Peers.SocketPair();
+        var (next, nextPeer) = Peers.SocketPair();
+        using (held)
+        using (heldPeer)
+        using (next)
+        using (nextPeer)
+        {
+            // The held registration is this user's watch that the lowered limit is already reached by.
+            SelectorKey heldKey = selector.Register(held, SelectorEvents.Read, "held");
+            var mapBefore = selector.GetMap().ToDictionary(entry => entry.Key, entry => entry.Value);
+
+            Exception? failure = EpollWatchLimit.WhileLoweredToOne(() => selector.Register(next, SelectorEvents.Read, "next"));
+
+            ShouldBeEnospcFromEpollCtl(failure);
+            selector.GetMap().Should().BeEquivalentTo(mapBefore);
+            EpollFdInfo.Read(selector.Fileno()).Should().BeEquivalentTo(EpollFdInfo.Expected(mapBefore), "the kernel holds what the map says");
+
+            SelectorKey nextKey = selector.Register(next, SelectorEvents.Read, "next");
+            nextPeer.Send(new byte[] { 1 });
+            selector.Select(1.0).Should().Equal(new[] { (nextKey, SelectorEvents.Read) });
+            selector.GetMap().Should().HaveCount(2).And.ContainValue(heldKey);
+        }
+    }
+
+    [Test]
+    public void N4_Fault_WatchLimitReached_EpollInstanceRegisterThrowsEnospc()
+    {
+        var (held, next) = Peers.SocketPairFds();
+        try
+        {
+            using var epoll = new EpollInstance();
+            epoll.Register(held, EpollEvents.In);
+
+            Exception? failure = EpollWatchLimit.WhileLoweredToOne(() => epoll.Register(next, EpollEvents.In));
+
+            ShouldBeEnospcFromEpollCtl(failure);
+            EpollFdInfo.Read(epoll.Fileno()).Keys.Should().Equal(held);
+            epoll.Register(next, EpollEvents.Out);
+            epoll.Poll(1.0).Should().ContainSingle().Which.Fd.Should().Be(next);
+        }
+        finally
+        {
+            Peers.Close(held, next);
+        }
+    }
+
+    private static void ShouldBeEnospcFromEpollCtl(Exception? failure)
+    {
+        failure.Should().NotBeNull("registering past the watch limit must fail");
+        var error = failure.Should().BeAssignableTo<UnixIOException>().Which;
+        error.ErrorCode.Should().Be(Errno.ENOSPC);
+        error.NativeErrorCode.Should().Be(28);
+        error.Message.Should().Contain("epoll_ctl").And.Contain("ENOSPC", "the message names the errno, as Python's OSError does");
+    }
+}
