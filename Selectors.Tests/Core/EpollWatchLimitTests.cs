@@ -19,6 +19,9 @@ namespace Selectors.Tests.Core;
 [Platform("Linux")]
 public sealed class EpollWatchLimitTests
 {
+    /// <summary>A descriptor number no process has open: epoll_ctl(ADD) fails with EBADF, through the same code as ENOSPC.</summary>
+    private const int NeverOpened = int.MaxValue;
+
     [Test]
     public void N4_Fault_WatchLimitReached_EpollSelectorRegisterThrowsEnospcAndStaysUnchanged()
     {
@@ -33,6 +36,7 @@ public sealed class EpollWatchLimitTests
             // The held registration is this user's watch that the lowered limit is already reached by.
             SelectorKey heldKey = selector.Register(held, SelectorEvents.Read, "held");
             var mapBefore = selector.GetMap().ToDictionary(entry => entry.Key, entry => entry.Value);
+            FluentActions.Invoking(() => selector.Register(NeverOpened, SelectorEvents.Read)).Should().Throw<UnixIOException>("warm-up: the failure path, once");
 
             Exception? failure = EpollWatchLimit.WhileLoweredToOne(() => selector.Register(next, SelectorEvents.Read, "next"));
 
@@ -55,6 +59,7 @@ public sealed class EpollWatchLimitTests
         {
             using var epoll = new EpollInstance();
             epoll.Register(held, EpollEvents.In);
+            epoll.Invoking(e => e.Register(NeverOpened, EpollEvents.In)).Should().Throw<UnixIOException>("warm-up: the failure path, once");
 
             Exception? failure = EpollWatchLimit.WhileLoweredToOne(() => epoll.Register(next, EpollEvents.In));
 
@@ -73,6 +78,7 @@ public sealed class EpollWatchLimitTests
     {
         failure.Should().NotBeNull("registering past the watch limit must fail");
         var error = failure.Should().BeAssignableTo<UnixIOException>().Which;
+        TestContext.Out.WriteLine($"{error.GetType().Name}: {error.Message}");
         error.ErrorCode.Should().Be(Errno.ENOSPC);
         error.NativeErrorCode.Should().Be(28);
         error.Message.Should().Contain("epoll_ctl").And.Contain("ENOSPC", "the message names the errno, as Python's OSError does");
