@@ -15,6 +15,7 @@ namespace Selectors.Tests.Support;
 internal static class EpollWatchLimit
 {
     private const string Path = "/proc/sys/fs/epoll/max_user_watches";
+    private const string NeedsRoot = "this test needs root and a writable /proc/sys, as CI has.";
 
     /// <summary>
     /// Runs <paramref name="attempt"/> with the limit at 1 and returns what it threw (null if nothing). The caller must
@@ -29,17 +30,12 @@ internal static class EpollWatchLimit
         byte[] restored = Encoding.ASCII.GetBytes(saved + "\n");
         using SafeFileHandle lower = OpenForWriting();
         using SafeFileHandle restore = OpenForWriting();
-        RandomAccess.Write(restore, restored, 0); // The current value again: compiles the write before the window opens.
-        long start = Stopwatch.GetTimestamp();
-        try
-        {
-            RandomAccess.Write(lower, lowered, 0);
-        }
-        catch (IOException e)
-        {
-            Assert.Fail($"Could not lower {Path} to 1 ({e.Message}); this test needs root and a writable /proc/sys.");
-        }
+        string handRestore = $"restore it by hand: echo {saved} > {Path}";
 
+        // The current value again: proves the file takes writes, and compiles the write before the window opens.
+        Write(restore, restored, NeedsRoot);
+        long start = Stopwatch.GetTimestamp();
+        Write(lower, lowered, NeedsRoot);
         try
         {
             attempt();
@@ -51,13 +47,25 @@ internal static class EpollWatchLimit
         }
         finally
         {
-            RandomAccess.Write(restore, restored, 0);
+            Write(restore, restored, handRestore);
             TestContext.Out.WriteLine($"{Path} was 1 for {Stopwatch.GetElapsedTime(start).TotalMicroseconds:F0} µs (normally {saved})");
             string now = File.ReadAllText(Path).Trim();
             if (now != saved)
             {
-                throw new InvalidOperationException($"{Path} is {now} after the test; restore it by hand: echo {saved} > {Path}");
+                Assert.Fail($"{Path} is {now} after the test; {handRestore}");
             }
+        }
+    }
+
+    private static void Write(SafeFileHandle handle, byte[] value, string advice)
+    {
+        try
+        {
+            RandomAccess.Write(handle, value, 0);
+        }
+        catch (IOException e)
+        {
+            Assert.Fail($"Could not write {Path} ({e.Message}); {advice}");
         }
     }
 
@@ -69,7 +77,7 @@ internal static class EpollWatchLimit
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Assert.Fail($"Could not open {Path} for writing ({e.Message}); this test needs root and a writable /proc/sys.");
+            Assert.Fail($"Could not open {Path} for writing ({e.Message}); {NeedsRoot}");
             throw;
         }
     }
