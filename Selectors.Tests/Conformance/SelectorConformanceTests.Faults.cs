@@ -93,8 +93,28 @@ public partial class SelectorConformanceTests
         SelectorKey key = _selector.Register(ours, SelectorEvents.Read);
         EventsOf(key, 0.05).Should().Be(SelectorEvents.None, "the live peer sends nothing more");
 
-        peer.Kill();
-        EventsOf(key, LoopbackLimit.TotalSeconds).Should().Be(SelectorEvents.Read, "the kernel closed the dead process's end");
+        // The peer dies while Select waits, as a crashing peer does: the wait must end then, not at its timeout.
+        Exception? killFailure = null;
+        var killer = new Thread(() =>
+        {
+            Thread.Sleep(200);
+            try
+            {
+                peer.Kill();
+            }
+            catch (Exception e)
+            {
+                killFailure = e;
+            }
+        })
+        { IsBackground = true, Name = "peer killer" };
+        killer.Start();
+        SelectorEvents events = SelectorEvents.None;
+        TimeSpan took = Time(() => events = EventsOf(key, 10.0));
+        killer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        killFailure.Should().BeNull();
+        events.Should().Be(SelectorEvents.Read, "the kernel closed the dead process's end");
+        took.Should().BeLessThan(LoopbackLimit + TimeSpan.FromSeconds(1), "the death ends the wait");
         ours.Receive(new byte[16]).Should().Be(0);
         EventsOf(_selector.Modify(ours, SelectorEvents.Write)).Should().Be(SelectorEvents.Write);
     }

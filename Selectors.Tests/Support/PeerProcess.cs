@@ -25,6 +25,12 @@ internal sealed class PeerProcess : IDisposable
         """;
 
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The interpreter behind <c>python3</c>, asked once: a version manager's shim (pyenv here) takes seconds per start
+    /// on a loaded machine, the interpreter itself a fraction of one.
+    /// </summary>
+    private static readonly Lazy<string> s_interpreter = new(FindInterpreter);
     private readonly Process _process;
 
     private PeerProcess(Process process) => _process = process;
@@ -68,9 +74,16 @@ internal sealed class PeerProcess : IDisposable
         _process.Dispose();
     }
 
+    private static string FindInterpreter()
+    {
+        var (exitCode, stdout, stderr) = ClientProgram.PythonAsync("import sys; print(sys.executable)", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        string path = stdout.Trim();
+        return exitCode == 0 && path.Length > 0 ? path : throw new InvalidOperationException($"python3 did not name its interpreter: {stderr}");
+    }
+
     private static PeerProcess Start(string mode, int argument)
     {
-        var start = new ProcessStartInfo("python3")
+        var start = new ProcessStartInfo(s_interpreter.Value)
         {
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -85,7 +98,7 @@ internal sealed class PeerProcess : IDisposable
         }
         catch (Win32Exception e)
         {
-            Assert.Fail($"python3 could not be started ({e.Message}); these tests need it installed (Debian: apt-get install python3).");
+            Assert.Fail($"python3 ({start.FileName}) could not be started ({e.Message}); these tests need it installed (Debian: apt-get install python3).");
             throw;
         }
     }
