@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Net.Sockets;
 using FluentAssertions;
 using Mono.Unix;
 using Errno = Mono.Unix.Native.Errno;
@@ -33,7 +32,7 @@ public sealed class EpollWatchLimitTests
         using (next)
         using (nextPeer)
         {
-            // The held registration is this user's watch that the lowered limit is already reached by.
+            // Held throughout: a watch of this user's own, so a limit of 1 is reached whatever else runs on the machine.
             SelectorKey heldKey = selector.Register(held, SelectorEvents.Read, "held");
             var mapBefore = selector.GetMap().ToDictionary(entry => entry.Key, entry => entry.Value);
             FluentActions.Invoking(() => selector.Register(NeverOpened, SelectorEvents.Read)).Should().Throw<UnixIOException>("warm-up: the failure path, once");
