@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Net.Sockets;
 using System.Threading;
 using FluentAssertions;
@@ -20,6 +22,7 @@ namespace Selectors.Tests.Core;
 public sealed class SignalInterruptionTests(SelectorBackend backend)
 {
     private static readonly TimeSpan StormInterval = TimeSpan.FromMilliseconds(10);
+    private readonly List<Socket> _moreSockets = new();
     private SignalCounter _counter = null!;
     private Socket _a = null!;
     private Socket _b = null!;
@@ -39,6 +42,8 @@ public sealed class SignalInterruptionTests(SelectorBackend backend)
         _selector.Dispose();
         _a.Dispose();
         _b.Dispose();
+        _moreSockets.ForEach(socket => socket.Dispose());
+        _moreSockets.Clear();
         _counter.Dispose();
     }
 
@@ -135,6 +140,88 @@ public sealed class SignalInterruptionTests(SelectorBackend backend)
         storm.Stop();
         TestContext.Out.WriteLine($"{backend}: {rounds} rounds in a 2 ms storm took {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
         watch.Elapsed.TotalSeconds.Should().BeLessThan(6.0);
+    }
+
+    [Test]
+    public void L2_SignalStorm_DataWrittenBeforeToSeveralSockets_IsAllReportedInOneSelect_NothingLost()
+    {
+        var pairs = RegisteredPairs(8);
+        foreach (var (_, peer, _) in pairs)
+        {
+            peer.Send(new byte[] { 1 });
+        }
+
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(2), TimeSpan.FromSeconds(4));
+        Thread.Sleep(50); // Let the storm start before the wait, so signals hit Select itself.
+        var watch = Stopwatch.StartNew();
+        var ready = _selector.Select(5.0);
+        watch.Stop();
+        storm.Stop();
+
+        TestContext.Out.WriteLine($"{backend}: {pairs.Count} ready sockets in a 2 ms storm reported after {watch.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+        ready.Should().BeEquivalentTo(pairs.Select(pair => (pair.Key, SelectorEvents.Read)), "every socket with data is in the one result");
+        watch.Elapsed.TotalSeconds.Should().BeLessThan(2.0);
+        storm.Failures.Should().Be(0);
+    }
+
+    [Test]
+    public void L2_SignalStorm_DataWrittenDuringTheWaitToSeveralSockets_IsAllReported_AndTheTimeoutStillHolds_NothingLost()
+    {
+        var pairs = RegisteredPairs(8);
+        using var storm = SignalSender.Storm(SignalSender.CurrentThreadId(), TimeSpan.FromMilliseconds(2), TimeSpan.FromSeconds(8));
+        var writer = new Thread(() =>
+        {
+            foreach (var (_, peer, _) in pairs)
+            {
+                Thread.Sleep(20);
+                peer.Send(new byte[] { 1 });
+            }
+        })
+        { IsBackground = true, Name = "staggered writer" };
+        writer.Start();
+
+        // Each socket gets one byte, and each reported socket is drained: a socket reported twice was reported spuriously.
+        var seen = new HashSet<SelectorKey>();
+        var buffer = new byte[16];
+        var watch = Stopwatch.StartNew();
+        while (seen.Count < pairs.Count && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            foreach (var (key, events) in _selector.Select(2.0))
+            {
+                events.Should().Be(SelectorEvents.Read);
+                seen.Add(key).Should().BeTrue($"fd {key.Fd} had one byte and was drained when first reported");
+                ((Socket)key.FileObject).Receive(buffer).Should().Be(1);
+            }
+        }
+
+        writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        seen.Should().BeEquivalentTo(pairs.Select(pair => pair.Key), "no write was lost to a signal");
+
+        // Still in the storm, with every socket registered and silent: the finite timeout is neither cut short nor stretched.
+        var timed = Stopwatch.StartNew();
+        _selector.Select(0.5).Should().BeEmpty();
+        timed.Stop();
+        storm.Stop();
+
+        TestContext.Out.WriteLine($"{backend}: {pairs.Count} staggered writes seen after {watch.Elapsed.TotalSeconds:F3} s, then Select(0.5) took {timed.Elapsed.TotalSeconds:F3} s; sent {storm.Sent}");
+        timed.Elapsed.TotalSeconds.Should().BeGreaterThanOrEqualTo(0.5).And.BeLessThan(2.0);
+        storm.Failures.Should().Be(0);
+        _counter.WaitForAtLeast(10, TimeSpan.FromSeconds(2)).Should().BeGreaterThanOrEqualTo(10, "signals really arrived during the waits");
+    }
+
+    /// <summary><paramref name="count"/> socket pairs whose first end is registered for Read; disposed at tear-down.</summary>
+    private List<(Socket Ours, Socket Peer, SelectorKey Key)> RegisteredPairs(int count)
+    {
+        var pairs = new List<(Socket, Socket, SelectorKey)>();
+        for (int i = 0; i < count; i++)
+        {
+            var (ours, peer) = Peers.SocketPair();
+            _moreSockets.Add(ours);
+            _moreSockets.Add(peer);
+            pairs.Add((ours, peer, _selector.Register(ours, SelectorEvents.Read, i)));
+        }
+
+        return pairs;
     }
 }
 

@@ -22,6 +22,20 @@ internal static class LowLevelPeers
         }
     }
 
+    /// <summary>One write(2) of <paramref name="count"/> bytes to a raw descriptor: the byte count, or -1 and the errno (EPIPE when the reader is gone: .NET ignores SIGPIPE).</summary>
+    internal static (long Count, Errno Errno) TryWrite(int fd, int count = 1)
+    {
+        var bytes = new byte[count];
+        unsafe
+        {
+            fixed (byte* buffer = bytes)
+            {
+                long n = Syscall.write(fd, buffer, (ulong)count);
+                return n >= 0 ? (n, 0) : (-1, Stdlib.GetLastError());
+            }
+        }
+    }
+
     /// <summary>Reads a non-blocking descriptor until EAGAIN, at most <paramref name="maxReads"/> times; returns the bytes read.</summary>
     internal static long Drain(int fd, int maxReads = 1000)
     {

@@ -85,6 +85,12 @@ internal static class Peers
         Check(Syscall.fcntl(fd, FcntlCommand.F_SETFL, flags | (int)OpenFlags.O_NONBLOCK), "fcntl(F_SETFL)");
     }
 
+    /// <summary>
+    /// Sets FD_CLOEXEC on a raw descriptor, so a child process started afterwards does not inherit it (Mono's
+    /// socketpair and pipe create inheritable descriptors).
+    /// </summary>
+    internal static void SetCloseOnExec(int fd) => Check(Syscall.fcntl(fd, FcntlCommand.F_SETFD, 1 /* FD_CLOEXEC */), "fcntl(F_SETFD)");
+
     private static void Check(int result, string call)
     {
         if (result == -1)
