@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
-using System.Threading;
+using System.Text.RegularExpressions;
 using CsCheck;
 using NUnit.Framework;
 using Selectors.Tests.Support;
@@ -11,8 +11,8 @@ namespace Selectors.Tests.Property;
 /// <summary>
 /// Differential property tests: seeded random sequences of register, modify, unregister, get-key, select, write, read,
 /// shutdown and close over a Unix socket pair, a loopback TCP pair and a pipe, each step checked against
-/// <see cref="ReadinessModel"/> (results, exception types, select entries, the map). CsCheck shrinks a failing sequence
-/// and prints it with the seed that reproduces it; see docs/reliability.md section 2.
+/// <see cref="ReadinessModel"/> (results, exception types, select entries, the map). A failure reports the seed, CsCheck's
+/// shrunk sequence and a minimal one; see docs/reliability.md section 2.
 /// </summary>
 [TestFixture("Epoll")]
 [TestFixture("Poll")]
@@ -20,14 +20,14 @@ namespace Selectors.Tests.Property;
 [TestFixture("Default")]
 public sealed class DifferentialPropertyTests
 {
-    /// <summary>A CsCheck seed to replay (one sequence only); from the failure message.</summary>
+    /// <summary>Replays one sequence: <c>Backend:seed</c> as a failure prints it (a bare seed replays on every backend).</summary>
     internal const string SeedVariable = "SELECTORS_PROP_SEED";
 
     /// <summary>Operations to run per backend (default <see cref="DefaultOperations"/>).</summary>
     internal const string OperationsVariable = "SELECTORS_PROP_OPS";
 
-    /// <summary>Four backends times this is the 20,000 operations a CI run must reach at least.</summary>
-    internal const int DefaultOperations = 6_000;
+    /// <summary>Per backend; four backends make 100,000, five times the 20,000 a CI run must reach.</summary>
+    internal const int DefaultOperations = 25_000;
 
     private const bool CloseRegisteredSupported = false;
 
@@ -38,22 +38,36 @@ public sealed class DifferentialPropertyTests
     [Test]
     public void Random_sequences_agree_with_the_model()
     {
-        string? seed = Setting(SeedVariable, "PropertySeed");
+        string? seed = ReplaySeed();
         int target = int.Parse(Setting(OperationsVariable, "PropertyOps") ?? DefaultOperations.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        bool socketsOnly = NewSelectorBackend() == SelectorBackend.Select;
+        bool socketsOnly = BackendOf(NewSelector) == SelectorBackend.Select;
         Gen<Operation[]> sequences = OperationGenerator.Sequence(socketsOnly ? Endpoints.SocketCount : Endpoints.AllCount, CloseRegisteredSupported);
 
         long executed = 0;
         long runs = 0;
+        Operation[]? smallestFailing = null;
         void Property(Operation[] operations)
         {
-            Interlocked.Add(ref executed, SequenceRunner.Run(NewSelector, operations, CloseRegisteredSupported));
-            Interlocked.Increment(ref runs);
+            try
+            {
+                executed += SequenceRunner.Run(NewSelector, operations, CloseRegisteredSupported);
+                runs++;
+            }
+            catch
+            {
+                if (smallestFailing is null || operations.Length < smallestFailing.Length)
+                {
+                    smallestFailing = operations;
+                }
+
+                throw;
+            }
         }
 
         long start = Stopwatch.GetTimestamp();
         try
         {
+            // One thread: the machine is shared, and a failing sequence then runs alone, as it does when replayed.
             if (seed is not null)
             {
                 Check.Sample(sequences, Property, seed: seed, iter: 1, threads: 1, print: Operation.Print);
@@ -61,18 +75,16 @@ public sealed class DifferentialPropertyTests
             else
             {
                 // Steps that do not apply are skipped, so the count is topped up until it reaches the target (bounded).
-                for (int round = 0; round < 20 && Interlocked.Read(ref executed) < target; round++)
+                for (int round = 0; round < 20 && executed < target; round++)
                 {
-                    long missing = target - Interlocked.Read(ref executed);
-                    long iter = (missing / ((OperationGenerator.MinLength + OperationGenerator.MaxLength) / 2)) + 1;
+                    long iter = ((target - executed) / ((OperationGenerator.MinLength + OperationGenerator.MaxLength) / 2)) + 1;
                     Check.Sample(sequences, Property, iter: iter, threads: 1, print: Operation.Print);
                 }
             }
         }
         catch (Exception e) when (e is not AssertionException)
         {
-            Assert.Fail($"{_backend}: a sequence disagrees with the model. Replay it with {SeedVariable}=<the seed below> "
-                + $"(or --TestRunParameters PropertySeed=<seed>).{Environment.NewLine}{e.Message}");
+            Assert.Fail(Report(e, smallestFailing));
         }
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -83,16 +95,57 @@ public sealed class DifferentialPropertyTests
         }
     }
 
+    /// <summary>The failure message: how to replay, CsCheck's shrunk sequence, and the minimal one with its failure.</summary>
+    private string Report(Exception checkFailure, Operation[]? smallestFailing)
+    {
+        Match seed = Regex.Match(checkFailure.Message, "Set seed: \"([^\"]+)\"");
+        string replay = seed.Success ? $"{SeedVariable}={_backend}:{seed.Groups[1].Value}" : $"{SeedVariable}=<seed below>";
+        string report = $"{_backend}: a sequence disagrees with the model. Replay: {replay} "
+            + $"dotnet test Selectors.Tests -c Release --filter \"FullyQualifiedName~Property\"{Environment.NewLine}"
+            + $"CsCheck: {checkFailure.Message}{Environment.NewLine}";
+        if (smallestFailing is null)
+        {
+            return report + checkFailure;
+        }
+
+        var (minimal, failure) = SequenceMinimiser.Minimise(smallestFailing, ops => SequenceRunner.Run(NewSelector, ops, CloseRegisteredSupported));
+        return report + $"Minimal (steps removed while it still fails): {Operation.Print(minimal)}{Environment.NewLine}"
+            + $"Failure: {failure.GetType().Name}: {failure.Message}";
+    }
+
+    /// <summary>The seed to replay on this backend, or null to run random sequences.</summary>
+    private string? ReplaySeed()
+    {
+        string? setting = Setting(SeedVariable, "PropertySeed");
+        if (setting is null)
+        {
+            return null;
+        }
+
+        int colon = setting.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return setting;
+        }
+
+        if (!string.Equals(setting[..colon], _backend, StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Ignore($"{SeedVariable} replays a sequence of {setting[..colon]}");
+        }
+
+        return setting[(colon + 1)..];
+    }
+
     private BaseSelector NewSelector() =>
         _backend == "Default" ? new DefaultSelector() : SelectorFactory.Create(Enum.Parse<SelectorBackend>(_backend));
 
-    private SelectorBackend NewSelectorBackend()
+    private static SelectorBackend BackendOf(Func<BaseSelector> create)
     {
-        using BaseSelector selector = NewSelector();
+        using BaseSelector selector = create();
         return selector.Backend;
     }
 
-    /// <summary>An environment variable, else an NUnit run parameter (<c>-- TestRunParameters.Parameter(name=..., value=...)</c>).</summary>
+    /// <summary>An environment variable, else an NUnit run parameter (<c>-- TestRunParameters.Parameter(name="...", value="...")</c>).</summary>
     private static string? Setting(string variable, string parameter) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : TestContext.Parameters.Get(parameter);
 }

@@ -66,8 +66,8 @@ internal readonly record struct Operation(OperationKind Kind, int Endpoint, Sele
 /// <summary>Generates operation sequences over the endpoints of <see cref="Endpoints"/>.</summary>
 internal static class OperationGenerator
 {
-    internal const int MinLength = 20;
-    internal const int MaxLength = 80;
+    internal const int MinLength = 1;
+    internal const int MaxLength = 100;
 
     /// <param name="endpointCount">4 (the two socket pairs) for select, 6 (plus the pipe) elsewhere.</param>
     /// <param name="closeRegistered">Whether to generate <see cref="OperationKind.CloseRegistered"/>.</param>
