@@ -45,12 +45,13 @@ public sealed class DifferentialPropertyTests
 
         long executed = 0;
         long runs = 0;
+        var tally = new OutcomeTally();
         Operation[]? smallestFailing = null;
         void Property(Operation[] operations)
         {
             try
             {
-                executed += SequenceRunner.Run(NewSelector, operations, CloseRegisteredSupported);
+                executed += SequenceRunner.Run(NewSelector, operations, CloseRegisteredSupported, tally);
                 runs++;
             }
             catch
@@ -89,9 +90,15 @@ public sealed class DifferentialPropertyTests
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         TestContext.Out.WriteLine($"{_backend}: {executed} operations in {runs} sequences, {seconds:F1} s");
+        TestContext.Out.WriteLine($"{_backend}: {tally}");
         if (seed is null)
         {
             Assert.That(executed, Is.GreaterThanOrEqualTo(target), "operations run");
+
+            // The sequences must reach the interesting states, or agreeing with the model would say little.
+            Assert.That(tally["Select non-empty"], Is.GreaterThan(target / 20), "selects that reported something");
+            Assert.That(tally["Register ArgumentException"], Is.GreaterThan(0), "refused registrations");
+            Assert.That(tally["Unregister KeyNotFoundException"], Is.GreaterThan(0), "unregistrations of unknown objects");
         }
     }
 

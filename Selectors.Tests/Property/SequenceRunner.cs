@@ -27,25 +27,29 @@ internal sealed class SequenceRunner
     private readonly ReadinessModel _model;
     private readonly StringBuilder _trace = new();
 
-    private SequenceRunner(BaseSelector selector, Endpoints endpoints, ReadinessModel model)
+    private readonly OutcomeTally? _tally;
+
+    private SequenceRunner(BaseSelector selector, Endpoints endpoints, ReadinessModel model, OutcomeTally? tally)
     {
         _selector = selector;
         _endpoints = endpoints;
         _model = model;
+        _tally = tally;
     }
 
     /// <summary>Steps run (not skipped) by this sequence.</summary>
     internal int Executed { get; private set; }
 
-    /// <summary>Runs <paramref name="operations"/> and returns how many steps ran (not skipped).</summary>
-    internal static int Run(Func<BaseSelector> createSelector, IReadOnlyList<Operation> operations, bool closeRegistered)
+    /// <summary>Runs <paramref name="operations"/> and returns how many steps ran (not skipped); <paramref name="tally"/>,
+    /// when given, counts what each step did, so a run can show what it covered.</summary>
+    internal static int Run(Func<BaseSelector> createSelector, IReadOnlyList<Operation> operations, bool closeRegistered, OutcomeTally? tally = null)
     {
         BaseSelector selector = createSelector();
         try
         {
             bool withPipe = selector.Backend != SelectorBackend.Select; // Socket.Select holds sockets only
             using var endpoints = new Endpoints(withPipe);
-            var runner = new SequenceRunner(selector, endpoints, new ReadinessModel(endpoints.Count, closeRegistered));
+            var runner = new SequenceRunner(selector, endpoints, new ReadinessModel(endpoints.Count, closeRegistered), tally);
             for (int i = 0; i < operations.Count; i++)
             {
                 runner.Step(i, operations[i]);
@@ -73,6 +77,7 @@ internal sealed class SequenceRunner
             throw Fail(index, op, mismatch.Message);
         }
 
+        _tally?.Add(op.Kind, outcome);
         _trace.Append("  ").Append(index.ToString(CultureInfo.InvariantCulture).PadLeft(3)).Append(": ").Append(op).Append(" -> ").AppendLine(outcome);
         if (outcome != "skipped")
         {
