@@ -2,80 +2,135 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Threading;
 using Selectors.Engines;
 
 namespace Selectors;
 
 /// <summary>
 /// What every selector shares, as CPython's <c>_BaseSelectorImpl</c>: the key map, file-object resolution, validation,
-/// timeouts and event masking. The backend adds only its interest set and its wait.
+/// timeouts, event masking and the rules for closed and reused descriptors. The backend adds only its interest set,
+/// its wait and its waker.
 /// </summary>
 public abstract class BaseSelector : ISelector
 {
-    private readonly Dictionary<int, SelectorKey> _keys = new();
+    // Guards every field below and the engine's interest set. The wait itself runs outside it, so Close (and, on
+    // epoll, registration) from another thread goes ahead while a Select blocks.
+    private readonly object _gate = new();
+    private readonly RegistrationTable _table = new();
     private readonly SelectorMapping _map;
     private readonly SelectorEngine _engine;
+    private uint _lastGeneration;
     private bool _closed;
+    private bool _selecting;
+    private bool _wakeupRequested;
+    private bool _wokenUp;
+
+    // The part of the engine's last batch that a span Select could not hold: handed out by the next Select first.
+    private int _pendingStart;
+    private int _pendingCount;
 
     private protected BaseSelector(SelectorEngine engine)
     {
         _engine = engine;
-        _map = new SelectorMapping(_keys);
+        _map = new SelectorMapping(_table, _gate);
     }
 
     /// <summary>The OS mechanism this selector uses.</summary>
     public SelectorBackend Backend => _engine.Kind;
 
     /// <summary>Whether <see cref="Close"/> was called.</summary>
-    public bool IsClosed => _closed;
+    public bool IsClosed => Volatile.Read(ref _closed);
+
+    /// <summary>
+    /// Whether the last <c>Select</c> returned because of <see cref="Wakeup"/>, which tells a wakeup from a timeout
+    /// when it returned nothing. It may have returned ready keys as well. Read it on the selecting thread.
+    /// </summary>
+    public bool WokenUp => _wokenUp;
 
     private protected SelectorEngine Engine => _engine;
+
+    private interface IReadySink
+    {
+        int Count { get; }
+
+        bool IsFull { get; }
+
+        void Add(SelectorKey key, SelectorEvents events, int capacityHint);
+    }
 
     /// <inheritdoc />
     public SelectorKey Register(object fileObject, SelectorEvents events, object? data = null)
     {
-        ThrowIfClosed();
-        ValidateEvents(events);
-        int fd = FileObjects.Lookup(fileObject, _keys);
-        if (_keys.TryGetValue(fd, out SelectorKey? existing))
+        lock (_gate)
         {
-            throw new ArgumentException($"{fileObject} (FD {fd}) is already registered (as {existing.FileObject}).", nameof(fileObject));
-        }
+            ThrowIfClosed();
+            ValidateEvents(events);
+            Registration? existing = _table.Find(fileObject, out int fd);
+            if (existing is not null)
+            {
+                throw new ArgumentException($"{fileObject} (FD {fd}) is already registered (as {existing.Key.FileObject}).", nameof(fileObject));
+            }
 
-        _engine.Add(fd, fileObject, events);
-        var key = new SelectorKey(fileObject, fd, events, data);
-        _keys.Add(fd, key);
-        return key;
+            if (_table.TryGet(fd, out Registration? stale))
+            {
+                // The number belonged to a registered object that was closed without Unregister and is now another
+                // file's: the old registration is dead, so it makes way (before the OS call, which would otherwise
+                // have to tell the two apart).
+                Retire(stale);
+            }
+
+            var registration = Registration.Create(new SelectorKey(fileObject, fd, events, data), NextGeneration());
+            try
+            {
+                _engine.Add(fd, fileObject, events, registration.Generation);
+            }
+            catch
+            {
+                registration.Release();
+                throw;
+            }
+
+            _table.Add(registration);
+            return registration.Key;
+        }
     }
 
     /// <inheritdoc />
     public SelectorKey Unregister(object fileObject)
     {
-        SelectorKey key = Find(fileObject);
-        _engine.Remove(key.Fd);
-        _keys.Remove(key.Fd);
-        return key;
+        lock (_gate)
+        {
+            Registration registration = Find(fileObject);
+            Retire(registration);
+            return registration.Key;
+        }
     }
 
     /// <inheritdoc />
     public SelectorKey Modify(object fileObject, SelectorEvents events, object? data = null)
     {
-        ThrowIfClosed();
-        ValidateEvents(events);
-        SelectorKey key = Find(fileObject);
-        if (events == key.Events && Equals(data, key.Data))
+        lock (_gate)
         {
-            return key;
-        }
+            ThrowIfClosed();
+            ValidateEvents(events);
+            Registration registration = Find(fileObject);
+            SelectorKey key = registration.Key;
+            if (events == key.Events && Equals(data, key.Data))
+            {
+                return key;
+            }
 
-        if (events != key.Events)
-        {
-            _engine.Modify(key.Fd, events);
-        }
+            if (events != key.Events && !registration.Defunct)
+            {
+                uint generation = NextGeneration();
+                _engine.Modify(key.Fd, events, generation);
+                registration.Generation = generation;
+            }
 
-        SelectorKey modified = key with { Events = events, Data = data };
-        _keys[key.Fd] = modified;
-        return modified;
+            registration.Key = key with { Events = events, Data = data };
+            return registration.Key;
+        }
     }
 
     /// <inheritdoc />
@@ -88,14 +143,16 @@ public abstract class BaseSelector : ISelector
     /// The zero-allocation select: waits as <see cref="Select(TimeSpan?)"/> does, then writes the ready keys into
     /// <paramref name="ready"/> instead of a new list. Nothing is allocated per call in steady state.
     /// </summary>
-    /// <param name="ready">Where the (key, events) entries go. When more are ready than it holds, the rest are reported
-    /// by the next call (readiness is level-triggered), so a buffer smaller than the registrations loses nothing.</param>
+    /// <param name="ready">Where the (key, events) entries go. When more are ready than it holds, the next call hands
+    /// out the rest first, without waiting, dropping those whose key was unregistered or modified meanwhile; so a buffer
+    /// smaller than the registrations loses nothing and never reports a key that is gone.</param>
     /// <param name="timeout">As in <see cref="Select(TimeSpan?)"/>.</param>
     /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
     /// <exception cref="ArgumentException"><paramref name="ready"/> is empty.</exception>
     /// <exception cref="Mono.Unix.UnixIOException">The wait failed (epoll, poll).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
-    /// <exception cref="ObjectDisposedException">The selector is closed, or (select) a registered socket was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is in Select on this selector.</exception>
     public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, TimeSpan? timeout = null) =>
         SelectInto(ready, SelectTimeout.ToTicks(timeout));
 
@@ -108,7 +165,13 @@ public abstract class BaseSelector : ISelector
         SelectInto(ready, SelectTimeout.ToTicks(timeoutSeconds));
 
     /// <inheritdoc />
-    public SelectorKey GetKey(object fileObject) => Find(fileObject);
+    public SelectorKey GetKey(object fileObject)
+    {
+        lock (_gate)
+        {
+            return Find(fileObject).Key;
+        }
+    }
 
     /// <inheritdoc cref="ISelector.GetMap" />
     public SelectorMapping GetMap()
@@ -119,35 +182,61 @@ public abstract class BaseSelector : ISelector
 
     IReadOnlyDictionary<int, SelectorKey> ISelector.GetMap() => GetMap();
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Forgets every registration and releases the OS resources; the file objects stay open. Idempotent and thread-safe:
+    /// a Select blocked on another thread returns at once (with nothing), and this call returns after it has.
+    /// </summary>
     public void Close()
     {
-        if (_closed)
+        lock (_gate)
         {
-            return;
-        }
+            if (_closed)
+            {
+                return;
+            }
 
-        _closed = true;
-        _keys.Clear();
-        _engine.Dispose();
+            Volatile.Write(ref _closed, true);
+            if (_selecting)
+            {
+                // The selecting thread owns the engine's buffers until it leaves the wait; it finishes the close.
+                _engine.Wake();
+                while (_selecting)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                return;
+            }
+
+            FinishClose();
+        }
     }
 
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
+    /// <summary>
+    /// Makes a <c>Select</c> blocked on another thread return at once, with <see cref="WokenUp"/> set; called when no
+    /// Select is in progress, it makes the next one return at once (it is never lost). Thread-safe, and cheap: wakeups
+    /// coalesce, so however many arrive before the selector wakes, the OS sees one write (an eventfd on Linux, a pipe
+    /// on other Unix, a loopback socket pair for the select backend). Java NIO's <c>Selector.wakeup()</c>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
+    public void Wakeup()
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            _wakeupRequested = true;
+            _engine.Wake();
+        }
+    }
+
     private List<(SelectorKey Key, SelectorEvents Events)> SelectList(long timeoutTicks)
     {
-        ReadOnlySpan<ReadyDescriptor> ready = Wait(timeoutTicks);
-        var result = new List<(SelectorKey Key, SelectorEvents Events)>(ready.Length);
-        foreach (ReadyDescriptor descriptor in ready)
-        {
-            if (TryMatch(descriptor, out SelectorKey? key, out SelectorEvents events))
-            {
-                result.Add((key, events));
-            }
-        }
-
-        return result;
+        var sink = new ListSink();
+        Collect(ref sink, timeoutTicks);
+        return sink.List ?? new List<(SelectorKey Key, SelectorEvents Events)>(0);
     }
 
     private int SelectInto(Span<(SelectorKey Key, SelectorEvents Events)> buffer, long timeoutTicks)
@@ -157,68 +246,201 @@ public abstract class BaseSelector : ISelector
             throw new ArgumentException("The buffer must hold at least one entry.", "ready");
         }
 
-        int count = 0;
-        foreach (ReadyDescriptor descriptor in Wait(timeoutTicks))
-        {
-            if (TryMatch(descriptor, out SelectorKey? key, out SelectorEvents events))
-            {
-                buffer[count++] = (key, events);
-                if (count == buffer.Length)
-                {
-                    break;
-                }
-            }
-        }
-
-        return count;
+        var sink = new SpanSink(buffer);
+        return Collect(ref sink, timeoutTicks);
     }
 
     /// <summary>
-    /// The key of a ready descriptor and its events masked by the key's interest; false for a descriptor with no key (a
-    /// stale poll entry) or with none of the asked-for events, so an entry never carries unrequested or no events.
+    /// Hands out what is left of the last batch, or waits until the OS reports something the caller asked for or the
+    /// timeout passes (-1 ticks waits forever, 0 polls); returns how many entries went into <paramref name="sink"/>.
     /// </summary>
-    private bool TryMatch(ReadyDescriptor descriptor, [NotNullWhen(true)] out SelectorKey? key, out SelectorEvents events)
+    private int Collect<TSink>(ref TSink sink, long timeoutTicks)
+        where TSink : IReadySink, allows ref struct
     {
-        events = _keys.TryGetValue(descriptor.Fd, out key) ? descriptor.Events & key.Events : SelectorEvents.None;
-        return events != SelectorEvents.None;
-    }
-
-    /// <summary>Waits until the OS reports something or the timeout passes; -1 ticks waits forever, 0 polls.</summary>
-    private ReadOnlySpan<ReadyDescriptor> Wait(long timeoutTicks)
-    {
-        ThrowIfClosed();
-        long start = timeoutTicks > 0 ? Stopwatch.GetTimestamp() : 0;
-        long elapsed = 0;
-        while (true)
+        lock (_gate)
         {
-            int units = timeoutTicks switch
+            ThrowIfClosed();
+            if (_selecting)
             {
-                SelectTimeout.Infinite => -1,
-                0 => 0,
-                _ => SelectTimeout.RemainingUnits(timeoutTicks, elapsed, _engine.TicksPerUnit),
-            };
-
-            if (units == 0 && timeoutTicks > 0)
-            {
-                return ReadOnlySpan<ReadyDescriptor>.Empty; // the deadline passed in an earlier chunk
+                throw new InvalidOperationException("Concurrent Select calls on one selector are not allowed: another thread is already selecting.");
             }
 
-            // Waits longer than the backend accepts go in chunks; anything the OS reported ends the call, as in Python.
-            ReadOnlySpan<ReadyDescriptor> ready = _engine.Wait(units);
-            if (!ready.IsEmpty || timeoutTicks == 0)
+            _wokenUp = false;
+            if (_pendingCount > 0 && Deliver(ref sink) > 0)
             {
-                return ready;
+                return sink.Count;
             }
 
-            elapsed = Stopwatch.GetElapsedTime(start).Ticks;
+            if (_wakeupRequested)
+            {
+                // A wakeup that came before this call: report it, with whatever is ready now, without blocking.
+                timeoutTicks = 0;
+            }
+
+            _selecting = true;
+        }
+
+        try
+        {
+            long start = timeoutTicks > 0 ? Stopwatch.GetTimestamp() : 0;
+            long elapsed = 0;
+            while (true)
+            {
+                int units = timeoutTicks switch
+                {
+                    SelectTimeout.Infinite => -1,
+                    0 => 0,
+                    _ => SelectTimeout.RemainingUnits(timeoutTicks, elapsed, _engine.TicksPerUnit),
+                };
+
+                if (units == 0 && timeoutTicks > 0)
+                {
+                    return 0; // the deadline passed in an earlier chunk
+                }
+
+                // Waits longer than the backend accepts go in chunks; anything reported for a key ends the call, as in Python.
+                int count = _engine.Wait(units);
+                lock (_gate)
+                {
+                    if (_closed)
+                    {
+                        return 0;
+                    }
+
+                    _pendingStart = 0;
+                    _pendingCount = count;
+                    if (_wakeupRequested)
+                    {
+                        _wakeupRequested = false;
+                        _wokenUp = true;
+                    }
+
+                    if (Deliver(ref sink) > 0 || timeoutTicks == 0 || _wokenUp)
+                    {
+                        return sink.Count;
+                    }
+                }
+
+                // Nothing for any key (only stale registrations, or the waker): wait out the rest of the timeout.
+                elapsed = timeoutTicks > 0 ? Stopwatch.GetElapsedTime(start).Ticks : 0;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _selecting = false;
+                if (_closed)
+                {
+                    FinishClose();
+                    Monitor.PulseAll(_gate);
+                }
+            }
         }
     }
 
-    private SelectorKey Find(object fileObject)
+    /// <summary>
+    /// Moves the pending part of the batch into <paramref name="sink"/> until it is full; what does not fit stays
+    /// pending, stamped with its registration's generation so a later change of the key drops it.
+    /// </summary>
+    private int Deliver<TSink>(ref TSink sink)
+        where TSink : IReadySink, allows ref struct
+    {
+        Span<ReadyDescriptor> batch = _engine.Ready(_pendingStart, _pendingCount);
+        int consumed = 0;
+        while (consumed < batch.Length && !sink.IsFull)
+        {
+            ref ReadyDescriptor descriptor = ref batch[consumed++];
+            if (TryMatch(descriptor, out SelectorKey? key, out SelectorEvents events))
+            {
+                sink.Add(key, events, batch.Length);
+            }
+        }
+
+        if (consumed < batch.Length && !_engine.TagsEvents)
+        {
+            foreach (ref ReadyDescriptor left in batch[consumed..])
+            {
+                left.Generation = left.Generation != 0 ? left.Generation
+                    : _table.TryGet(left.Fd, out Registration? registration) ? registration.Generation : Registration.NoGeneration;
+            }
+        }
+
+        _pendingStart += consumed;
+        _pendingCount -= consumed;
+        return sink.Count;
+    }
+
+    /// <summary>
+    /// The key of a ready descriptor and its events masked by the key's interest; false for an event of no current
+    /// registration (a descriptor never or no longer registered, an older registration of its number, a key modified
+    /// since), of a file object closed while registered, or with none of the asked-for events.
+    /// </summary>
+    private bool TryMatch(in ReadyDescriptor descriptor, [NotNullWhen(true)] out SelectorKey? key, out SelectorEvents events)
+    {
+        key = null;
+        events = SelectorEvents.None;
+        if (!_table.TryGet(descriptor.Fd, out Registration? registration) || registration.Defunct
+            || (descriptor.Generation != 0 && descriptor.Generation != registration.Generation))
+        {
+            return false;
+        }
+
+        if (registration.FileObjectClosed)
+        {
+            // Closed without Unregister: leave the OS interest set now (a closed descriptor would be reported on every
+            // wait), let go of the handle, and keep the key until Unregister finds it by reference.
+            _engine.Remove(registration.Fd);
+            registration.Defunct = true;
+            registration.Release();
+            return false;
+        }
+
+        key = registration.Key;
+        events = descriptor.Events & key.Events;
+        return events != SelectorEvents.None;
+    }
+
+    /// <summary>Removes a registration from the OS interest set (unless already out) and the map, and lets go of its handle.</summary>
+    private void Retire(Registration registration)
+    {
+        if (!registration.Defunct)
+        {
+            _engine.Remove(registration.Fd);
+        }
+
+        _table.Remove(registration);
+        registration.Release();
+    }
+
+    private void FinishClose()
+    {
+        foreach (Registration registration in _table.ByFd.Values)
+        {
+            registration.Release();
+        }
+
+        _table.Clear();
+        _pendingCount = 0;
+        _engine.Dispose();
+    }
+
+    /// <summary>The next generation: never 0 (an untagged event) nor <see cref="Registration.NoGeneration"/>.</summary>
+    private uint NextGeneration()
+    {
+        do
+        {
+            _lastGeneration++;
+        }
+        while (_lastGeneration is 0 or Registration.NoGeneration);
+
+        return _lastGeneration;
+    }
+
+    private Registration Find(object fileObject)
     {
         ThrowIfClosed();
-        int fd = FileObjects.Lookup(fileObject, _keys);
-        return _keys.TryGetValue(fd, out SelectorKey? key) ? key : throw new KeyNotFoundException($"{fileObject} is not registered");
+        return _table.Find(fileObject, out _) ?? throw new KeyNotFoundException($"{fileObject} is not registered");
     }
 
     private static void ValidateEvents(SelectorEvents events)
@@ -230,4 +452,29 @@ public abstract class BaseSelector : ISelector
     }
 
     private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
+
+    /// <summary>Collects into a new list, sized to the batch on the first entry, so a timeout allocates no more than an empty list.</summary>
+    private struct ListSink : IReadySink
+    {
+        internal List<(SelectorKey Key, SelectorEvents Events)>? List;
+
+        public readonly bool IsFull => false;
+
+        public readonly int Count => List?.Count ?? 0;
+
+        public void Add(SelectorKey key, SelectorEvents events, int capacityHint) =>
+            (List ??= new List<(SelectorKey Key, SelectorEvents Events)>(capacityHint)).Add((key, events));
+    }
+
+    /// <summary>Collects into the caller's buffer.</summary>
+    private ref struct SpanSink(Span<(SelectorKey Key, SelectorEvents Events)> buffer) : IReadySink
+    {
+        private readonly Span<(SelectorKey Key, SelectorEvents Events)> _buffer = buffer;
+
+        public int Count { get; private set; }
+
+        public readonly bool IsFull => Count == _buffer.Length;
+
+        public void Add(SelectorKey key, SelectorEvents events, int capacityHint) => _buffer[Count++] = (key, events);
+    }
 }

@@ -1,11 +1,12 @@
 using System;
 using Selectors.Poll;
+using Selectors.Wakers;
 
 namespace Selectors.Engines;
 
 /// <summary>
 /// The poll engine: the interest set is a <see cref="PollSet"/> kept between calls, so registering never fails in the
-/// kernel; a closed descriptor is reported ready through POLLNVAL.
+/// kernel; a closed descriptor is reported ready through POLLNVAL. The waker's descriptor is one more entry.
 /// </summary>
 internal sealed class PollEngine : SelectorEngine
 {
@@ -13,37 +14,50 @@ internal sealed class PollEngine : SelectorEngine
     private const uint WriteBit = (uint)PollEvents.Out;
 
     private readonly PollSet _pollSet = new();
-    private PollResult[] _results = new PollResult[1];
-    private ReadyDescriptor[] _ready = new ReadyDescriptor[1];
+    private readonly Waker _waker;
+    private PollResult[] _results = new PollResult[2];
+
+    internal PollEngine(Waker? waker = null)
+    {
+        _waker = waker ?? Waker.ForThisPlatform();
+        _pollSet.Register(_waker.Fd, PollEvents.In);
+    }
 
     internal override SelectorBackend Kind => SelectorBackend.Poll;
 
     internal override long TicksPerUnit => TimeSpan.TicksPerMillisecond;
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events) => _pollSet.Register(fd, Interest(events));
+    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation) => _pollSet.Register(fd, Interest(events));
 
-    internal override void Modify(int fd, SelectorEvents events) => _pollSet.Modify(fd, Interest(events));
+    internal override void Modify(int fd, SelectorEvents events, uint generation) => _pollSet.Modify(fd, Interest(events));
 
     internal override void Remove(int fd) => _pollSet.Unregister(fd);
 
-    internal override ReadOnlySpan<ReadyDescriptor> Wait(int timeoutUnits)
+    internal override int Wait(int timeoutUnits)
     {
-        int capacity = Math.Max(_pollSet.Count, 1);
+        int capacity = _pollSet.Count;
         EnsureCapacity(ref _results, capacity);
-        EnsureCapacity(ref _ready, capacity);
+        ReadyDescriptor[] ready = ReadyBuffer(capacity);
         int count = _pollSet.Poll(_results.AsSpan(0, capacity), timeoutUnits);
+        int filled = 0;
+        Woken = false;
         for (int i = 0; i < count; i++)
         {
-            _ready[i] = new ReadyDescriptor(_results[i].Fd, FromPollBits((ushort)_results[i].Events, ReadBit, WriteBit));
+            if (_results[i].Fd == _waker.Fd)
+            {
+                Consume(_waker);
+                continue;
+            }
+
+            ready[filled++] = new ReadyDescriptor(_results[i].Fd, FromPollBits((ushort)_results[i].Events, ReadBit, WriteBit), 0);
         }
 
-        return _ready.AsSpan(0, count);
+        return filled;
     }
 
-    public override void Dispose()
-    {
-        // A poll set owns no OS resource.
-    }
+    internal override void Wake() => _waker.Wake();
+
+    public override void Dispose() => _waker.Dispose();
 
     private static PollEvents Interest(SelectorEvents events) => (PollEvents)ToPollBits(events, ReadBit, WriteBit);
 }

@@ -2,13 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
 using Selectors.Select;
+using Selectors.Wakers;
 
 namespace Selectors.Engines;
 
 /// <summary>
 /// The select engine, on <see cref="SocketSelect"/>: sockets only. A descriptor or handle given instead of a
 /// <see cref="Socket"/> is wrapped in a non-owning <see cref="Socket"/> at registration, which fails with a
-/// <see cref="SocketException"/> if it is not a socket. Like Python's, it keeps no OS state: the lists are built per wait.
+/// <see cref="SocketException"/> if it is not a socket. Like Python's, it keeps no OS state: the lists are built per wait,
+/// from the registrations whose socket is still open, plus the waker's socket.
 /// </summary>
 internal sealed class SelectEngine : SelectorEngine
 {
@@ -18,13 +20,13 @@ internal sealed class SelectEngine : SelectorEngine
     private readonly List<Socket> _write = new();
     private readonly List<Socket> _error = new();
     private readonly List<Registration> _touched = new();
-    private ReadyDescriptor[] _ready = new ReadyDescriptor[1];
+    private readonly SocketPairWaker _waker = new();
 
     internal override SelectorBackend Kind => SelectorBackend.Select;
 
     internal override long TicksPerUnit => TimeSpan.TicksPerMicrosecond;
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events)
+    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation)
     {
         bool owned = fileObject is not Socket;
         Socket socket = fileObject as Socket ?? Wrap(fd);
@@ -33,7 +35,7 @@ internal sealed class SelectEngine : SelectorEngine
         _bySocket.Add(socket, registration);
     }
 
-    internal override void Modify(int fd, SelectorEvents events) => _byFd[fd].Interest = events;
+    internal override void Modify(int fd, SelectorEvents events, uint generation) => _byFd[fd].Interest = events;
 
     /// <summary>A non-owning <see cref="Socket"/> over <paramref name="fd"/>; a closed descriptor or a non-socket is refused.</summary>
     private static Socket Wrap(int fd)
@@ -57,10 +59,17 @@ internal sealed class SelectEngine : SelectorEngine
         registration.Release();
     }
 
-    internal override ReadOnlySpan<ReadyDescriptor> Wait(int timeoutUnits)
+    internal override int Wait(int timeoutUnits)
     {
+        _read.Add(_waker.ReadSocket);
         foreach (Registration registration in _byFd.Values)
         {
+            if (registration.Socket.SafeHandle.IsClosed)
+            {
+                // Disposed while registered: Socket.Select would throw; the selector drops its key's events anyway.
+                continue;
+            }
+
             if ((registration.Interest & SelectorEvents.Read) != 0)
             {
                 _read.Add(registration.Socket);
@@ -77,6 +86,7 @@ internal sealed class SelectEngine : SelectorEngine
             }
         }
 
+        Woken = false;
         try
         {
             SocketSelect.SelectInPlace(_read, _write, _error, timeoutUnits);
@@ -91,17 +101,19 @@ internal sealed class SelectEngine : SelectorEngine
             _error.Clear();
         }
 
-        EnsureCapacity(ref _ready, _touched.Count);
+        ReadyDescriptor[] ready = ReadyBuffer(_touched.Count);
         for (int i = 0; i < _touched.Count; i++)
         {
-            _ready[i] = new ReadyDescriptor(_touched[i].Fd, _touched[i].Ready);
+            ready[i] = new ReadyDescriptor(_touched[i].Fd, _touched[i].Ready, 0);
             _touched[i].Ready = SelectorEvents.None;
         }
 
         int count = _touched.Count;
         _touched.Clear();
-        return _ready.AsSpan(0, count);
+        return count;
     }
+
+    internal override void Wake() => _waker.Wake();
 
     public override void Dispose()
     {
@@ -112,12 +124,19 @@ internal sealed class SelectEngine : SelectorEngine
 
         _byFd.Clear();
         _bySocket.Clear();
+        _waker.Dispose();
     }
 
     private void MarkReady(List<Socket> sockets, SelectorEvents events)
     {
         foreach (Socket socket in sockets)
         {
+            if (socket == _waker.ReadSocket)
+            {
+                Consume(_waker);
+                continue;
+            }
+
             Registration registration = _bySocket[socket];
             if (registration.Ready == SelectorEvents.None)
             {

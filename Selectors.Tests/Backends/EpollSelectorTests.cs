@@ -68,23 +68,32 @@ public class EpollSelectorTests
     }
 
     [Test]
-    public void O3_ASurvivingDuplicateKeepsAStaleKernelRegistration()
+    public void O3_AStaleKernelRegistrationOfASurvivingDuplicateIsNeverReportedAsAnotherKey()
     {
-        // Documents the hazard of closing before unregistering (spec O3): epoll watches the open file, not the number.
+        // Spec O3: epoll watches the open file, not the number, so closing before unregistering leaves A's kernel
+        // registration alive while a dup holds the file; Python then reports A's data under B's key. The registration
+        // tag in epoll's data tells them apart.
         using var selector = new EpollSelector();
         var (a, peerOfA) = Peers.SocketPairFds();
         int duplicateOfA = Syscall.dup(a);
+        int b = -1, peerOfB = -1;
         try
         {
             selector.Register(a, SelectorEvents.Read, "A");
             Peers.Close(a);
             selector.Unregister(a);
+            (b, peerOfB) = Peers.SocketPairFds();
+            b.Should().Be(a, "the lowest free number is reused");
+            SelectorKey keyOfB = selector.Register(b, SelectorEvents.Read, "B");
+
             Peers.Write(peerOfA);
-            selector.Select(0.1).Should().BeEmpty("the stale kernel registration reports a descriptor with no key, which is dropped");
+            selector.Select(0.1).Should().BeEmpty("A's stale registration fires with A's tag, which matches no key (Python: reported as B)");
+            Peers.Write(peerOfB);
+            selector.Select(1.0).Should().Equal(new[] { (keyOfB, SelectorEvents.Read) });
         }
         finally
         {
-            Peers.Close(duplicateOfA, peerOfA);
+            Peers.Close(duplicateOfA, peerOfA, b, peerOfB);
         }
     }
 

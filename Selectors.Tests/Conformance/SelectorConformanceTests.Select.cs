@@ -258,26 +258,6 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
-    public void N16_ADisposedRegisteredSocketBreaksSelectOnlyOnTheSelectBackendUntilUnregistered()
-    {
-        var (a, b) = SocketPair();
-        _selector.Register(a, SelectorEvents.Read);
-        SelectorKey other = _selector.Register(b, SelectorEvents.Write);
-        a.Dispose();
-        if (SocketsOnly)
-        {
-            _selector.Invoking(s => s.Select(0)).Should().Throw<ObjectDisposedException>();
-        }
-        else
-        {
-            Ready().Should().ContainKey(other.Fd);
-        }
-
-        _selector.Unregister(a);
-        Ready().Should().BeEquivalentTo(new Dictionary<int, SelectorEvents> { [other.Fd] = SelectorEvents.Write });
-    }
-
-    [Test]
     public void O1_AClosedAndReusedNumberStaysRegisteredUntilUnregistered()
     {
         var (a, a2) = Peers.SocketPairFds();

@@ -38,14 +38,18 @@ internal static class EpollFdInfo
     /// <summary>EPOLLIN | EPOLLOUT: the bits the selector asks for (the kernel adds EPOLLERR | EPOLLHUP itself).</summary>
     internal const uint InOut = 0x1 | 0x4;
 
-    /// <summary>fd -> requested events (masked to IN|OUT) of every entry (<c>tfd: N events: HEX</c>) of <paramref name="epollFd"/>.</summary>
+    /// <summary>
+    /// fd -> requested events (masked to IN|OUT) of every entry (<c>tfd: N events: HEX data: HEX</c>) of
+    /// <paramref name="epollFd"/>, except the selector's own waker (data all ones).
+    /// </summary>
     internal static Dictionary<int, uint> Read(int epollFd)
     {
         var result = new Dictionary<int, uint>();
         foreach (string line in File.ReadAllLines($"/proc/self/fdinfo/{epollFd}"))
         {
             string[] parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 4 && parts[0] == "tfd:" && parts[2] == "events:")
+            bool waker = parts.Length >= 6 && parts[4] == "data:" && parts[5] == "ffffffffffffffff";
+            if (parts.Length >= 4 && parts[0] == "tfd:" && parts[2] == "events:" && !waker)
             {
                 int fd = int.Parse(parts[1], CultureInfo.InvariantCulture);
                 uint events = uint.Parse(parts[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
