@@ -35,8 +35,8 @@ internal sealed class ReadinessModel
     private readonly EndpointState[] _states;
 
     /// <param name="endpointCount">How many of <see cref="Endpoints"/> exist in this world.</param>
-    /// <param name="closeRegisteredSupported">Whether a registered Socket may be closed (the library then never
-    /// reports it again and still unregisters it by reference).</param>
+    /// <param name="closeRegisteredSupported">Whether to model closing a registered Socket or SafeHandle (see
+    /// <see cref="CloseRegistered"/>).</param>
     internal ReadinessModel(int endpointCount, bool closeRegisteredSupported)
     {
         _states = Enumerable.Range(0, endpointCount).Select(_ => new EndpointState()).ToArray();
@@ -57,7 +57,8 @@ internal sealed class ReadinessModel
 
     internal int Queued(int e) => _states[e].Queue.Sum();
 
-    internal bool PeerGone(int e) => _states[Endpoints.Peer(e)].Closed;
+    /// <summary>Whether the peer's descriptor is really closed (not just disposed while the selector holds it open).</summary>
+    internal bool PeerGone(int e) => _states[Endpoints.Peer(e)] is { Closed: true, HeldOpen: false };
 
     internal bool PeerShutWrite(int e) => _states[Endpoints.Peer(e)].ShutWrite;
 
@@ -115,6 +116,8 @@ internal sealed class ReadinessModel
         Expected lookup = Lookup(e);
         if (lookup == Expected.Ok)
         {
+            // The selector lets go of a disposed SafeHandle's last reference, which closes the descriptor only now.
+            _states[e].HeldOpen = false;
             _states[e].Registered = false;
             _states[e].Interest = SelectorEvents.None;
             _states[e].Data = null;
@@ -133,6 +136,8 @@ internal sealed class ReadinessModel
         }
 
         EndpointState s = _states[e];
+
+        // A closed object that is still registered is found by reference (DESIGN.md).
         return s.Registered ? Expected.Ok : s.Closed ? Expected.ArgumentException : Expected.KeyNotFoundException;
     }
 
@@ -146,7 +151,7 @@ internal sealed class ReadinessModel
 
         EndpointState s = _states[e];
         EndpointState peer = _states[Endpoints.Peer(e)];
-        if (s.Closed || s.ShutWrite || peer.Closed || peer.Queue.Count >= MaxQueuedWrites || peer.Queue.Sum() + count > MaxQueuedBytes)
+        if (s.Closed || s.ShutWrite || PeerGone(e) || peer.Queue.Count >= MaxQueuedWrites || peer.Queue.Sum() + count > MaxQueuedBytes)
         {
             return Expected.Skip;
         }
@@ -205,15 +210,22 @@ internal sealed class ReadinessModel
         return Expected.Ok;
     }
 
-    /// <summary>Closes a registered Socket without unregistering it first.</summary>
+    /// <summary>
+    /// Closes a registered endpoint without unregistering it first (docs/reliability.md section 1). A Socket really
+    /// closes: it is never reported again, its peer sees it go, and it stays in the map until unregistered by reference.
+    /// A SafeHandle (the pipe's read end) is only marked: the selector's reference keeps the descriptor open and watched
+    /// under its key until Unregister lets go of it, and only then does its peer see it go. A bare number is never
+    /// closed while registered: nothing can tell it was.
+    /// </summary>
     internal Expected CloseRegistered(int e)
     {
-        if (!CloseRegisteredSupported || e >= Count || !Endpoints.IsSocket(e) || _states[e].Closed || !_states[e].Registered)
+        if (!CloseRegisteredSupported || e >= Count || Endpoints.IsNumber(e) || _states[e].Closed || !_states[e].Registered)
         {
             return Expected.Skip;
         }
 
         _states[e].Closed = true;
+        _states[e].HeldOpen = !Endpoints.IsSocket(e);
         return Expected.Ok;
     }
 
@@ -238,7 +250,7 @@ internal sealed class ReadinessModel
         for (int e = 0; e < Count; e++)
         {
             EndpointState s = _states[e];
-            if (s.Registered && !s.Closed)
+            if (s.Registered && (!s.Closed || s.HeldOpen))
             {
                 SelectorEvents events = Readiness(e) & s.Interest;
                 if (events != SelectorEvents.None)
@@ -261,6 +273,9 @@ internal sealed class ReadinessModel
         public object? Data;
         public bool ShutWrite;
         public bool Closed;
+
+        /// <summary>Disposed by its owner while registered, but kept open by the selector's reference (SafeHandle).</summary>
+        public bool HeldOpen;
 
         /// <summary>Sizes of the writes queued for this endpoint to read, oldest first (a partial read shortens the first).</summary>
         public readonly List<int> Queue = new();
