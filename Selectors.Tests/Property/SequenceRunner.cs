@@ -45,10 +45,11 @@ internal sealed class SequenceRunner
     internal static int Run(Func<BaseSelector> createSelector, IReadOnlyList<Operation> operations, bool closeRegistered, OutcomeTally? tally = null)
     {
         BaseSelector selector = createSelector();
+        Endpoints? endpoints = null;
         try
         {
             bool withPipe = selector.Backend != SelectorBackend.Select; // Socket.Select holds sockets only
-            using var endpoints = new Endpoints(withPipe);
+            endpoints = new Endpoints(withPipe);
             var runner = new SequenceRunner(selector, endpoints, new ReadinessModel(endpoints.Count, closeRegistered), tally);
             for (int i = 0; i < operations.Count; i++)
             {
@@ -62,6 +63,7 @@ internal sealed class SequenceRunner
         {
             // Before the endpoints close, so no backend ever holds a descriptor number that is being given back.
             selector.Close();
+            endpoints?.Dispose();
         }
     }
 
