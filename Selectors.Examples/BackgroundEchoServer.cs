@@ -21,7 +21,7 @@ internal sealed class BackgroundEchoServer : ILoopbackServer
     public BackgroundEchoServer(BaseSelector selector, TextWriter? log)
     {
         _selector = selector;
-        _server = new EchoServer(selector, new IPEndPoint(IPAddress.Loopback, 0), log);
+        _server = new EchoServer(selector, new IPEndPoint(IPAddress.Loopback, 0), log, Console.Error);
         _loop = new Thread(() => _server.Run(_stop)) { IsBackground = true, Name = $"{selector.Backend} loop" };
         _loop.Start();
     }

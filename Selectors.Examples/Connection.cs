@@ -50,7 +50,7 @@ internal abstract class Connection
         }
 
         IsClosed = true;
-        Loop.IdleTimers.Remove(this);
+        Loop.Timers.Remove(this);
         Loop.Selector.Unregister(Socket);
         Socket.Dispose();
         Loop.Log?.WriteLine($"close {Peer} ({reason})");
@@ -68,15 +68,37 @@ internal abstract class Connection
     {
     }
 
+    /// <summary>Called by the loop once the connection's deadline (see <see cref="Touch"/>) has passed: closes it.</summary>
+    public virtual void OnTimeout() => Close("idle timeout");
+
+    /// <summary>
+    /// A deadline that activity does not move (see <see cref="DeadlineQueue{T}.Now"/>), or null for none: a subclass
+    /// bounds the total time of a phase with it (the http head's), which a client that trickles bytes cannot extend.
+    /// </summary>
+    protected virtual long? FixedDeadline => null;
+
     /// <summary>Sets the events to watch. The callback is passed again: Modify's data replaces the key's data.</summary>
     protected void Watch(SelectorEvents events) => Loop.Selector.Modify(Socket, events, _callback);
 
-    /// <summary>Moves the idle deadline to a full timeout from now; called whenever bytes move either way.</summary>
+    /// <summary>
+    /// Moves the idle deadline to a full timeout from now, or to <see cref="FixedDeadline"/> if that is sooner; called
+    /// whenever bytes move either way, and by a subclass whose <see cref="FixedDeadline"/> changed.
+    /// </summary>
     protected void Touch()
     {
-        if (Loop.Settings.IdleTimeout is TimeSpan idle)
+        long? deadline = Loop.Settings.IdleTimeout is TimeSpan idle ? DeadlineQueue<Connection>.Now + (long)Math.Ceiling(idle.TotalMilliseconds) : null;
+        if (FixedDeadline is long cap && !(deadline <= cap))
         {
-            Loop.IdleTimers.Set(this, DeadlineQueue<Connection>.Now + (long)Math.Ceiling(idle.TotalMilliseconds));
+            deadline = cap;
+        }
+
+        if (deadline is long due)
+        {
+            Loop.Timers.Set(this, due);
+        }
+        else
+        {
+            Loop.Timers.Remove(this);
         }
     }
 

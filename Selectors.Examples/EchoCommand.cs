@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Net;
 
@@ -43,13 +44,13 @@ internal static class EchoCommand
         if (lowLevel)
         {
             using ReadinessServer epollServer = edge
-                ? new EdgeEpollServer(endpoint, Protocols.Echo, log)
-                : new LevelEpollServer(endpoint, Protocols.Echo, log);
+                ? new EdgeEpollServer(endpoint, Protocols.Echo, log, Console.Error)
+                : new LevelEpollServer(endpoint, Protocols.Echo, log, Console.Error);
             return ServerOptions.Serve(epollServer, stop, log);
         }
 
         using BaseSelector selector = SelectorFactory.Create(backend);
-        using var server = new EchoServer(selector, endpoint, log);
+        using var server = new EchoServer(selector, endpoint, log, Console.Error);
         return ServerOptions.Serve(server.LocalEndPoint, selector.Backend.ToString(), () => server.Run(stop), stop, log);
     }
 }

@@ -20,16 +20,21 @@ internal sealed class EchoServer : IDisposable
     private readonly ISelector _selector;
     private readonly Socket _listener;
     private readonly TextWriter? _log;
+    private readonly AcceptBackOff _acceptBackOff;
+    private readonly Action<Socket, SelectorEvents> _onAcceptable;
 
     /// <summary>Listens on <paramref name="endpoint"/> and registers the listener with <paramref name="selector"/>.</summary>
     /// <param name="selector">The selector to run on.</param>
     /// <param name="endpoint">Where to listen; port 0 lets the OS choose (see <see cref="LocalEndPoint"/>).</param>
     /// <param name="log">Where to write one line per connect and close, or null.</param>
+    /// <param name="errors">Where to report running out of descriptors (see <see cref="AcceptBackOff"/>).</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public EchoServer(ISelector selector, IPEndPoint endpoint, TextWriter? log)
+    public EchoServer(ISelector selector, IPEndPoint endpoint, TextWriter? log, TextWriter errors)
     {
         _selector = selector;
         _log = log;
+        _acceptBackOff = new AcceptBackOff(errors);
+        _onAcceptable = Accept;
         _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -37,7 +42,7 @@ internal sealed class EchoServer : IDisposable
             _listener.Listen(128);
             // Non-blocking, so a client that disconnects between Select and Accept cannot stall the whole loop.
             _listener.Blocking = false;
-            _selector.Register(_listener, SelectorEvents.Read, (Action<Socket, SelectorEvents>)Accept);
+            _selector.Register(_listener, SelectorEvents.Read, _onAcceptable);
         }
         catch
         {
@@ -57,11 +62,16 @@ internal sealed class EchoServer : IDisposable
         {
             while (!stop.IsRequested)
             {
-                // No timeout: the wake-up socket ends the wait when a stop is requested.
-                foreach (var (key, events) in _selector.Select())
+                // No timeout but the end of an accept pause: the wake-up socket ends the wait when a stop is requested.
+                foreach (var (key, events) in _selector.Select(_acceptBackOff.Bound(null)))
                 {
                     var callback = (Action<Socket, SelectorEvents>)key.Data!;
                     callback((Socket)key.FileObject, events);
+                }
+
+                if (_acceptBackOff.TryResume())
+                {
+                    _selector.Register(_listener, SelectorEvents.Read, _onAcceptable);
                 }
             }
         }
@@ -84,7 +94,11 @@ internal sealed class EchoServer : IDisposable
             }
         }
 
-        _selector.Unregister(_listener);
+        if (!_acceptBackOff.IsPaused)
+        {
+            _selector.Unregister(_listener);
+        }
+
         _listener.Dispose();
     }
 
@@ -95,11 +109,19 @@ internal sealed class EchoServer : IDisposable
         {
             client = listener.Accept();
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
+        catch (SocketException e) when (AcceptBackOff.IsOrdinary(e))
         {
             return; // The client left before we accepted it; readiness was a hint.
         }
+        catch (SocketException e)
+        {
+            // Out of descriptors (EMFILE, ENFILE) or buffers: the client waits in the backlog, the others go on.
+            _selector.Unregister(listener);
+            _acceptBackOff.Pause(e);
+            return;
+        }
 
+        _acceptBackOff.Accepted();
         client.Blocking = false;
         // An echo sends back each piece as it arrives: with Nagle, a small last piece would wait for the ACK of the
         // previous one, which the client delays (40 ms on Linux) while it waits for the rest of its message.

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -27,9 +28,13 @@ internal sealed class EdgeEpollServer : ReadinessServer
     private readonly HashSet<int> _unfinished = new();
 
     /// <summary>Listens on <paramref name="endpoint"/> and answers with <paramref name="protocol"/>.</summary>
+    /// <param name="endpoint">Where to listen; port 0 lets the OS choose.</param>
+    /// <param name="protocol">What to answer.</param>
+    /// <param name="log">Where to write one line per connect and close, or null.</param>
+    /// <param name="errors">Where to report running out of descriptors.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public EdgeEpollServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log)
-        : base(endpoint, protocol, log)
+    public EdgeEpollServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log, TextWriter errors)
+        : base(endpoint, protocol, log, errors)
     {
     }
 
@@ -63,10 +68,10 @@ internal sealed class EdgeEpollServer : ReadinessServer
     }
 
     /// <inheritdoc />
-    protected override void WaitOnce()
+    protected override void WaitOnce(TimeSpan? timeout)
     {
         // With leftover work, only poll: the leftover is served right after, with whatever became ready meanwhile.
-        foreach (var (fd, events) in _epoll.Poll(_unfinished.Count > 0 ? 0 : -1))
+        foreach (var (fd, events) in _epoll.Poll(_unfinished.Count > 0 ? 0 : timeout?.TotalSeconds ?? -1))
         {
             Dispatch(
                 fd,

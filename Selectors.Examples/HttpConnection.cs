@@ -11,7 +11,9 @@ namespace Selectors.Examples;
 /// <remarks>
 /// Pipelined requests are answered in order: every complete head in the buffer gets its response queued before the
 /// connection waits to write. The connection watches Read or Write, never both, so a client that pipelines without
-/// reading is slowed down by TCP flow control, not buffered without limit.
+/// reading is slowed down by TCP flow control, not buffered without limit. A request head must arrive whole within the
+/// head timeout of its first byte, however its bytes trickle in (each byte moves the idle deadline, not this one), so a
+/// slowloris client that dribbles a head forever is closed; the same deadline bounds the graceful close.
 /// </remarks>
 internal sealed class HttpConnection : Connection
 {
@@ -22,6 +24,10 @@ internal sealed class HttpConnection : Connection
     private static readonly byte[] BlankLine = "\r\n\r\n"u8.ToArray();
     private readonly InputBuffer _input = new(4096);
     private readonly int _maxHeaderBytes;
+    private readonly long? _headTimeoutMilliseconds;
+
+    // When the head being received (or the graceful close) must be over, or null when nothing is under way.
+    private long? _headDeadline;
 
     // A response that ends the connection is queued: nothing after it is parsed.
     private bool _lastResponseQueued;
@@ -30,12 +36,34 @@ internal sealed class HttpConnection : Connection
     // closing with unread input would make the kernel send a reset, which can destroy the response before it is read.
     private bool _lingering;
 
-    /// <summary>Takes over an accepted socket; request heads longer than <paramref name="maxHeaderBytes"/> get 431.</summary>
-    public HttpConnection(ServerLoop loop, Socket socket, int maxHeaderBytes)
+    /// <summary>Takes over an accepted socket.</summary>
+    /// <param name="loop">The loop to run on.</param>
+    /// <param name="socket">The accepted, non-blocking socket.</param>
+    /// <param name="maxHeaderBytes">The longest request head; a longer one gets 431.</param>
+    /// <param name="headTimeout">How long a request head may take from its first byte, and the graceful close from its
+    /// start, or null for no limit.</param>
+    public HttpConnection(ServerLoop loop, Socket socket, int maxHeaderBytes, TimeSpan? headTimeout)
         : base(loop, socket, SelectorEvents.Read)
     {
         _maxHeaderBytes = maxHeaderBytes;
+        _headTimeoutMilliseconds = headTimeout is TimeSpan limit ? (long)Math.Ceiling(limit.TotalMilliseconds) : null;
     }
+
+    /// <inheritdoc />
+    public override void OnTimeout()
+    {
+        if (_headDeadline <= DeadlineQueue<Connection>.Now)
+        {
+            Close(_lingering ? "closing timeout" : "request head timeout");
+        }
+        else
+        {
+            base.OnTimeout();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override long? FixedDeadline => _headDeadline;
 
     /// <inheritdoc />
     protected override void OnReadable()
@@ -97,6 +125,7 @@ internal sealed class HttpConnection : Connection
 
             HttpRequestHead? request = HttpRequestHead.Parse(data[..end], out int majorVersion);
             _input.Consume(end + BlankLine.Length);
+            SetHeadDeadline(null); // The head is in; the next one, if any, gets its own time.
             Answer(request, majorVersion);
         }
     }
@@ -139,6 +168,9 @@ internal sealed class HttpConnection : Connection
             return;
         }
 
+        // The head clock runs while the connection waits for the rest of a request head, from its first byte on.
+        bool awaitingHead = !_lastResponseQueued && Output.IsEmpty && _input.Count > 0;
+        SetHeadDeadline(awaitingHead ? _headDeadline ?? HeadDeadlineFromNow() : null);
         if (!Output.IsEmpty)
         {
             Watch(SelectorEvents.Write);
@@ -170,5 +202,18 @@ internal sealed class HttpConnection : Connection
         _lingering = true;
         _input.Clear();
         Watch(SelectorEvents.Read);
+        // The idle timer alone would let a client that keeps sending hold the connection open forever.
+        SetHeadDeadline(HeadDeadlineFromNow());
+    }
+
+    private long? HeadDeadlineFromNow() => DeadlineQueue<Connection>.Now + _headTimeoutMilliseconds;
+
+    private void SetHeadDeadline(long? deadline)
+    {
+        if (deadline != _headDeadline)
+        {
+            _headDeadline = deadline;
+            Touch(); // The connection's timer is the sooner of this deadline and the idle one.
+        }
     }
 }

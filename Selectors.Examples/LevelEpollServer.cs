@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -14,9 +15,13 @@ internal sealed class LevelEpollServer : ReadinessServer
     private readonly EpollInstance _epoll = new();
 
     /// <summary>Listens on <paramref name="endpoint"/> and answers with <paramref name="protocol"/>.</summary>
+    /// <param name="endpoint">Where to listen; port 0 lets the OS choose.</param>
+    /// <param name="protocol">What to answer.</param>
+    /// <param name="log">Where to write one line per connect and close, or null.</param>
+    /// <param name="errors">Where to report running out of descriptors.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public LevelEpollServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log)
-        : base(endpoint, protocol, log)
+    public LevelEpollServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log, TextWriter errors)
+        : base(endpoint, protocol, log, errors)
     {
     }
 
@@ -33,10 +38,10 @@ internal sealed class LevelEpollServer : ReadinessServer
     protected override void Forget(Socket socket) => _epoll.Unregister((int)socket.Handle);
 
     /// <inheritdoc />
-    protected override void WaitOnce()
+    protected override void WaitOnce(TimeSpan? timeout)
     {
-        // epoll.poll(): no timeout, Python's default maxevents; what is not reported now is reported by the next wait.
-        foreach (var (fd, events) in _epoll.Poll())
+        // epoll.poll(timeout), Python's default maxevents; what is not reported now is reported by the next wait.
+        foreach (var (fd, events) in _epoll.Poll(timeout?.TotalSeconds ?? -1))
         {
             Dispatch(
                 fd,

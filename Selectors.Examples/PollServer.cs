@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -15,9 +16,13 @@ internal sealed class PollServer : ReadinessServer
     private readonly PollSet _poller = new();
 
     /// <summary>Listens on <paramref name="endpoint"/> and answers with <paramref name="protocol"/>.</summary>
+    /// <param name="endpoint">Where to listen; port 0 lets the OS choose.</param>
+    /// <param name="protocol">What to answer.</param>
+    /// <param name="log">Where to write one line per connect and close, or null.</param>
+    /// <param name="errors">Where to report running out of descriptors.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public PollServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log)
-        : base(endpoint, protocol, log)
+    public PollServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log, TextWriter errors)
+        : base(endpoint, protocol, log, errors)
     {
     }
 
@@ -34,9 +39,10 @@ internal sealed class PollServer : ReadinessServer
     protected override void Forget(Socket socket) => _poller.Unregister((int)socket.Handle);
 
     /// <inheritdoc />
-    protected override void WaitOnce()
+    protected override void WaitOnce(TimeSpan? timeout)
     {
-        foreach (var (fd, events) in _poller.Poll())
+        // Rounded up: rounding down would wake the loop just before a deadline, to wait again.
+        foreach (var (fd, events) in _poller.Poll(timeout is TimeSpan t ? (int)Math.Ceiling(t.TotalMilliseconds) : -1))
         {
             Dispatch(
                 fd,

@@ -23,15 +23,21 @@ internal abstract class ReadinessServer : IDisposable
     private readonly TextWriter? _log;
     private readonly Socket _listener;
     private readonly int _listenerFd;
+    private readonly AcceptBackOff _acceptBackOff;
     private StopSignal? _stop;
     private int _wakeUpFd = -1;
 
     /// <summary>Listens on <paramref name="endpoint"/>; the subclass registers the listener in <see cref="Run"/>.</summary>
+    /// <param name="endpoint">Where to listen; port 0 lets the OS choose.</param>
+    /// <param name="protocol">What to answer.</param>
+    /// <param name="log">Where to write one line per connect and close, or null.</param>
+    /// <param name="errors">Where to report running out of descriptors (see <see cref="AcceptBackOff"/>).</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    protected ReadinessServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log)
+    protected ReadinessServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log, TextWriter errors)
     {
         _protocol = protocol;
         _log = log;
+        _acceptBackOff = new AcceptBackOff(errors);
         _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -65,14 +71,21 @@ internal abstract class ReadinessServer : IDisposable
         {
             while (!stop.IsRequested)
             {
-                // No timeout: the wake-up socket ends the wait when a stop is requested.
-                WaitOnce();
+                // No timeout but the end of an accept pause: the wake-up socket ends the wait when a stop is requested.
+                WaitOnce(_acceptBackOff.Bound(null));
+                if (_acceptBackOff.TryResume())
+                {
+                    Watch(_listener, read: true, write: false);
+                }
             }
         }
         finally
         {
             Forget(stop.WakeUp); // It belongs to the StopSignal, not to this server.
-            Forget(_listener);
+            if (!_acceptBackOff.IsPaused)
+            {
+                Forget(_listener);
+            }
         }
     }
 
@@ -103,8 +116,9 @@ internal abstract class ReadinessServer : IDisposable
     /// <summary>Stops watching <paramref name="socket"/> (Python's <c>unregister</c>), before it is closed.</summary>
     protected abstract void Forget(Socket socket);
 
-    /// <summary>One blocking wait; calls <see cref="Dispatch"/> for each ready descriptor.</summary>
-    protected abstract void WaitOnce();
+    /// <summary>One wait, at most <paramref name="timeout"/> (null: until something is ready); calls
+    /// <see cref="Dispatch"/> for each ready descriptor.</summary>
+    protected abstract void WaitOnce(TimeSpan? timeout);
 
     /// <summary>Releases the readiness object (the epoll descriptor); nothing by default.</summary>
     protected virtual void DisposeBackend()
@@ -168,7 +182,8 @@ internal abstract class ReadinessServer : IDisposable
         WatchWhatItWants(connection);
     }
 
-    /// <summary>Accepts one pending connection and starts watching it; false when none was pending (EAGAIN).</summary>
+    /// <summary>Accepts one pending connection and starts watching it; false when none was pending (EAGAIN) or accepts
+    /// are paused for want of descriptors.</summary>
     protected bool TryAccept()
     {
         Socket client;
@@ -176,12 +191,20 @@ internal abstract class ReadinessServer : IDisposable
         {
             client = _listener.Accept();
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
+        catch (SocketException e) when (AcceptBackOff.IsOrdinary(e))
         {
             // Nothing pending, or the client left before we accepted it. An aborted one may hide others behind it.
             return e.SocketErrorCode != SocketError.WouldBlock;
         }
+        catch (SocketException e)
+        {
+            // Out of descriptors (EMFILE, ENFILE) or buffers: the client waits in the backlog, the others go on.
+            Forget(_listener);
+            _acceptBackOff.Pause(e);
+            return false;
+        }
 
+        _acceptBackOff.Accepted();
         client.Blocking = false;
         client.NoDelay = true; // Replies leave as they are made; see EchoServer.
         var connection = new PeerConnection(client, _protocol);

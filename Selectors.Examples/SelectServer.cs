@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -18,9 +19,13 @@ internal sealed class SelectServer : ReadinessServer
     private readonly List<Socket> _outputs = new();
 
     /// <summary>Listens on <paramref name="endpoint"/> and answers with <paramref name="protocol"/>.</summary>
+    /// <param name="endpoint">Where to listen; port 0 lets the OS choose.</param>
+    /// <param name="protocol">What to answer.</param>
+    /// <param name="log">Where to write one line per connect and close, or null.</param>
+    /// <param name="errors">Where to report running out of descriptors.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public SelectServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log)
-        : base(endpoint, protocol, log)
+    public SelectServer(IPEndPoint endpoint, Protocol protocol, TextWriter? log, TextWriter errors)
+        : base(endpoint, protocol, log, errors)
     {
     }
 
@@ -41,10 +46,10 @@ internal sealed class SelectServer : ReadinessServer
     protected override void Forget(Socket socket) => Rewatch(socket, read: false, write: false);
 
     /// <inheritdoc />
-    protected override void WaitOnce()
+    protected override void WaitOnce(TimeSpan? timeout)
     {
-        // readable, writable, exceptional = select.select(inputs, outputs, inputs); the lists are not modified.
-        var (readable, writable, exceptional) = SocketSelect.Select(_inputs, _outputs, _inputs);
+        // readable, writable, exceptional = select.select(inputs, outputs, inputs, timeout); the lists are not modified.
+        var (readable, writable, exceptional) = SocketSelect.Select(_inputs, _outputs, _inputs, timeout);
         foreach (Socket socket in readable.Concat(writable).Concat(exceptional).Distinct())
         {
             // One closed earlier in this batch is skipped: its old number may already belong to a new connection.

@@ -19,14 +19,10 @@ internal sealed class ServerLoop : IDisposable
     // a flood of connects from starving the connections already open.
     private const int AcceptsPerWakeUp = 64;
 
-    // After an accept fails for want of descriptors or memory, stop watching the listener this long (as asyncio does):
-    // still readable, it would otherwise wake the loop at once, again and again, until something is freed.
-    private const int AcceptPauseMilliseconds = 1000;
     private readonly Action<SelectorEvents> _onAcceptable;
     private readonly Socket _listener;
     private readonly Func<ServerLoop, Socket, Connection> _accept;
-    private readonly TextWriter _errors;
-    private long? _resumeAcceptingAt;
+    private readonly AcceptBackOff _acceptBackOff;
 
     /// <summary>Listens on <paramref name="endpoint"/> and registers the listener.</summary>
     /// <param name="selector">The selector to run on.</param>
@@ -39,7 +35,7 @@ internal sealed class ServerLoop : IDisposable
     /// <exception cref="SocketException">The address is in use or not local.</exception>
     public ServerLoop(ISelector selector, IPEndPoint endpoint, ServerSettings settings, Func<ServerLoop, Socket, Connection> accept, TextWriter? log, TextWriter errors)
     {
-        _errors = errors;
+        _acceptBackOff = new AcceptBackOff(errors);
         Selector = selector;
         Settings = settings;
         Log = log;
@@ -70,8 +66,9 @@ internal sealed class ServerLoop : IDisposable
     /// <summary>Where connections log their connect and close, or null.</summary>
     public TextWriter? Log { get; }
 
-    /// <summary>The idle timers: a connection past its deadline is closed by the loop.</summary>
-    public DeadlineQueue<Connection> IdleTimers { get; } = new();
+    /// <summary>The connections' timers (idle, and the http request head's): the loop calls
+    /// <see cref="Connection.OnTimeout"/> on a connection past its deadline.</summary>
+    public DeadlineQueue<Connection> Timers { get; } = new();
 
     /// <summary>The address the server listens on, with the port the OS chose.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
@@ -84,22 +81,21 @@ internal sealed class ServerLoop : IDisposable
         {
             while (!stop.IsRequested)
             {
-                // Wait for I/O, but no longer than until the nearest idle deadline (forever when there is none):
-                // the wake-up socket ends the wait when a stop is requested.
-                foreach (var (key, events) in Selector.Select(NextTimeout()))
+                // Wait for I/O, but no longer than until the nearest deadline or the end of an accept pause (forever
+                // when there is none): the wake-up socket ends the wait when a stop is requested.
+                long now = DeadlineQueue<Connection>.Now;
+                foreach (var (key, events) in Selector.Select(_acceptBackOff.Bound(Timers.TimeUntilNext(now))))
                 {
                     ((Action<SelectorEvents>)key.Data!)(events);
                 }
 
-                long now = DeadlineQueue<Connection>.Now;
-                foreach (Connection idle in IdleTimers.TakeExpired(now))
+                foreach (Connection late in Timers.TakeExpired(DeadlineQueue<Connection>.Now))
                 {
-                    idle.Close("idle timeout");
+                    late.OnTimeout();
                 }
 
-                if (now >= _resumeAcceptingAt)
+                if (_acceptBackOff.TryResume())
                 {
-                    _resumeAcceptingAt = null;
                     Selector.Register(_listener, SelectorEvents.Read, _onAcceptable);
                 }
             }
@@ -126,25 +122,12 @@ internal sealed class ServerLoop : IDisposable
             connection.Close("server stopping");
         }
 
-        if (_resumeAcceptingAt is null)
+        if (!_acceptBackOff.IsPaused)
         {
             Selector.Unregister(_listener);
         }
 
         _listener.Dispose();
-    }
-
-    private TimeSpan? NextTimeout()
-    {
-        long now = DeadlineQueue<Connection>.Now;
-        TimeSpan? idle = IdleTimers.TimeUntilNext(now);
-        if (_resumeAcceptingAt is not long resume)
-        {
-            return idle;
-        }
-
-        var untilResume = TimeSpan.FromMilliseconds(Math.Max(0, resume - now));
-        return idle < untilResume ? idle : untilResume;
     }
 
     private void Accept()
@@ -156,19 +139,20 @@ internal sealed class ServerLoop : IDisposable
             {
                 client = _listener.Accept();
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            catch (SocketException e) when (AcceptBackOff.IsOrdinary(e))
             {
                 return; // No more waiting, or the client left before we accepted it: readiness was a hint.
             }
             catch (SocketException e)
             {
                 // Out of descriptors (EMFILE, ENFILE) or buffers: the waiting clients stay in the backlog, and the
-                // connections already open go on. Always logged: it is an operating problem, not a connection event.
-                _errors.WriteLine($"accept failed ({e.SocketErrorCode}: {e.Message}); pausing accepts for {AcceptPauseMilliseconds} ms");
+                // connections already open go on.
                 Selector.Unregister(_listener);
-                _resumeAcceptingAt = DeadlineQueue<Connection>.Now + AcceptPauseMilliseconds;
+                _acceptBackOff.Pause(e);
                 return;
             }
+
+            _acceptBackOff.Accepted();
 
             client.Blocking = false;
             if (Settings.NoDelay)

@@ -15,13 +15,13 @@ internal static class ThanksServerCommand
     public static Command Select { get; } = Create(
         "select-server",
         "The classic Python select.select server: replies Ok,Thanks to each line, with per-connection output queues.",
-        (endpoint, log) => new SelectServer(endpoint, Protocols.OkThanks, log));
+        (endpoint, log) => new SelectServer(endpoint, Protocols.OkThanks, log, Console.Error));
 
     /// <summary><c>poll-server</c>: on <see cref="Poll.PollSet"/>.</summary>
     public static Command Poll { get; } = Create(
         "poll-server",
         "The classic Python select.poll server: replies Ok,Thanks to each line, with per-connection output queues.",
-        (endpoint, log) => new PollServer(endpoint, Protocols.OkThanks, log));
+        (endpoint, log) => new PollServer(endpoint, Protocols.OkThanks, log, Console.Error));
 
     private static Command Create(string name, string summary, Func<IPEndPoint, TextWriter?, ReadinessServer> create) => new(
         name,

@@ -23,7 +23,8 @@ internal static class CrawlCommand
         [
             new Option("--concurrency", "N", "fetches in flight at once (default 32)"),
             new Option("--max-pages", "N", "fetch at most N URLs (default 1000)"),
-            new Option("--timeout", "SECONDS", "per-request timeout (default 10)"),
+            new Option("--timeout", "SECONDS", "time limit of each request as a whole, connect to last byte, however slowly the bytes come (default 10)"),
+            new Option("--max-response-bytes", "N", $"largest response, headers included, 1024-1073741824; a larger one (or a larger Content-Length) is an error for that URL (default {FetchLimits.DefaultMaxResponseBytes})"),
             new Option("--backend", "NAME", $"selector: {string.Join(", ", SelectorFactory.Names)} (default: default)"),
             new Option("--verbose", null, "log each URL's outcome to stderr (errors are always logged)"),
             Option.Help,
@@ -43,6 +44,7 @@ internal static class CrawlCommand
             throw new UsageException("--timeout: a request needs some time; give more than 0 seconds");
         }
 
+        int maxResponseBytes = args.Integer("--max-response-bytes", FetchLimits.DefaultMaxResponseBytes, 1024, 1024 * 1024 * 1024);
         string backend = args.Choice("--backend", SelectorFactory.Names, "default");
         bool verbose = args.Flag("--verbose");
         List<Uri> urls = args.Operands.Select(StartUrl).ToList();
@@ -61,7 +63,7 @@ internal static class CrawlCommand
         Console.Out.Flush();
 
         var progress = new ProgressLine(Console.Out, Console.Error, enabled: !Console.IsOutputRedirected);
-        var crawler = new Crawler(new EventLoop(selector), new UrlFrontier(urls, maxPages), concurrency, timeout, verbose, progress);
+        var crawler = new Crawler(new EventLoop(selector), new UrlFrontier(urls, maxPages), concurrency, new FetchLimits(timeout, maxResponseBytes), verbose, progress);
         crawler.Run(stop);
 
         if (stop.IsRequested)

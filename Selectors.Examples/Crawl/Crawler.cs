@@ -18,19 +18,19 @@ internal sealed class Crawler
     private readonly HostResolver _resolver = new();
     private readonly HashSet<Fetcher> _active = [];
     private readonly int _concurrency;
-    private readonly TimeSpan _timeout;
+    private readonly FetchLimits _limits;
     private readonly bool _verbose;
     private readonly ProgressLine _progress;
     private bool _stopping;
     private StopSignal? _stop;
 
     /// <summary>A crawl of <paramref name="frontier"/>'s URLs on <paramref name="loop"/>.</summary>
-    public Crawler(EventLoop loop, UrlFrontier frontier, int concurrency, TimeSpan timeout, bool verbose, ProgressLine progress)
+    public Crawler(EventLoop loop, UrlFrontier frontier, int concurrency, FetchLimits limits, bool verbose, ProgressLine progress)
     {
         _loop = loop;
         _frontier = frontier;
         _concurrency = concurrency;
-        _timeout = timeout;
+        _limits = limits;
         _verbose = verbose;
         _progress = progress;
     }
@@ -88,7 +88,7 @@ internal sealed class Crawler
                 continue;
             }
 
-            var fetcher = new Fetcher(_loop, url, address, _timeout, OnDone);
+            var fetcher = new Fetcher(_loop, url, address, _limits, OnDone);
             _active.Add(fetcher);
             fetcher.Start(); // May end at once (OnDone runs before it returns) if the connect fails synchronously.
         }

@@ -17,7 +17,7 @@ internal sealed class Fetcher
 {
     private readonly EventLoop _loop;
     private readonly IPEndPoint _endpoint;
-    private readonly TimeSpan _timeout;
+    private readonly FetchLimits _limits;
     private readonly Action<Fetcher> _onDone;
     private readonly byte[] _request;
     private readonly byte[] _buffer = new byte[16 * 1024];
@@ -26,14 +26,15 @@ internal sealed class Fetcher
     private int _sent;
 
     /// <summary>Prepares the fetch of <paramref name="url"/> from <paramref name="address"/>; <see cref="Start"/> begins it.</summary>
-    public Fetcher(EventLoop loop, Uri url, IPAddress address, TimeSpan timeout, Action<Fetcher> onDone)
+    public Fetcher(EventLoop loop, Uri url, IPAddress address, FetchLimits limits, Action<Fetcher> onDone)
     {
         _loop = loop;
         Url = url;
         _endpoint = new IPEndPoint(address, url.Port);
-        _timeout = timeout;
+        _limits = limits;
         _onDone = onDone;
-        _onTimeout = () => Fail($"timed out after {timeout.TotalSeconds:0.###} s");
+        Response = new HttpResponseParser(limits.MaxResponseBytes);
+        _onTimeout = () => Fail($"timed out after {limits.Timeout.TotalSeconds:0.###} s");
         // Connection: close lets a body without Content-Length or chunking end with the connection, and spares
         // the crawler from managing idle keep-alive connections.
         _request = Encoding.ASCII.GetBytes(
@@ -45,7 +46,7 @@ internal sealed class Fetcher
     public Uri Url { get; }
 
     /// <summary>The response, complete when <see cref="Error"/> is null after the fetch ended.</summary>
-    public HttpResponseParser Response { get; } = new();
+    public HttpResponseParser Response { get; }
 
     /// <summary>Why the fetch failed (refused, timed out, malformed response...), or null.</summary>
     public string? Error { get; private set; }
@@ -59,7 +60,8 @@ internal sealed class Fetcher
     /// <summary>Starts the non-blocking connect and the deadline; the outcome arrives through the callback given to the constructor.</summary>
     public void Start()
     {
-        _loop.CallLater(_timeout, _onTimeout);
+        // One deadline for the whole fetch, set once: no read moves it, so a server that dribbles cannot stretch it.
+        _loop.CallLater(_limits.Timeout, _onTimeout);
         try
         {
             _socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
@@ -132,6 +134,10 @@ internal sealed class Fetcher
                 case SocketError.Success when received == 0:
                     Response.EndOfStream();
                     break;
+                case SocketError.Success when BytesReceived + received > _limits.MaxResponseBytes:
+                    // Counts every byte, so endless chunk-size lines or trailers are cut off too, not only a body.
+                    Fail($"response larger than {_limits.MaxResponseBytes} bytes");
+                    return;
                 case SocketError.Success:
                     BytesReceived += received;
                     Response.Feed(_buffer.AsSpan(0, received));

@@ -18,17 +18,19 @@ internal sealed partial class HttpResponseParser
     /// <summary>The longest status, header or chunk-size line accepted.</summary>
     public const int MaxLineLength = 8 * 1024;
 
-    /// <summary>The most header lines accepted.</summary>
+    /// <summary>The most header lines accepted (lines, not names: a repeated name is joined into one growing value).</summary>
     public const int MaxHeaders = 100;
-
-    /// <summary>The largest body kept.</summary>
-    public const int MaxBodyLength = 16 * 1024 * 1024;
 
     private readonly MemoryStream _line = new();
     private readonly MemoryStream _body = new();
     private readonly Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
     private State _state = State.StatusLine;
+    private readonly int _maxBodyLength;
     private long _remaining;
+    private int _headerLines;
+
+    /// <summary>A parser for one response whose body may be at most <paramref name="maxBodyLength"/> bytes.</summary>
+    public HttpResponseParser(int maxBodyLength) => _maxBodyLength = maxBodyLength;
 
     private enum State { StatusLine, Headers, Body, BodyUntilClose, ChunkSize, ChunkData, ChunkEnd, Trailers, Done }
 
@@ -148,7 +150,8 @@ internal sealed partial class HttpResponseParser
             throw new MalformedResponseException($"not a header line: '{Printable(line)}'");
         }
 
-        if (_headers.Count >= MaxHeaders)
+        // Counted per line: a server repeating one name endlessly must not grow one value without bound.
+        if (++_headerLines > MaxHeaders)
         {
             throw new MalformedResponseException($"more than {MaxHeaders} headers");
         }
@@ -164,6 +167,7 @@ internal sealed partial class HttpResponseParser
         {
             // An interim response (100 Continue, 103 Early Hints): the real one follows on the same connection.
             _headers.Clear();
+            _headerLines = 0;
             _state = State.StatusLine;
             return;
         }
@@ -232,9 +236,9 @@ internal sealed partial class HttpResponseParser
 
     private void CheckBodyLimit(long more)
     {
-        if (_body.Length + more > MaxBodyLength)
+        if (_body.Length + more > _maxBodyLength)
         {
-            throw new MalformedResponseException($"body larger than {MaxBodyLength} bytes");
+            throw new MalformedResponseException($"body larger than {_maxBodyLength} bytes");
         }
     }
 

@@ -188,6 +188,61 @@ public sealed class CrawlExampleTests
     }
 
     [Test]
+    public async Task Crawl_cuts_off_endless_huge_and_dribbled_responses_as_per_url_errors_and_finishes()
+    {
+        const int maxResponse = 1024 * 1024;
+        byte[] binary = Enumerable.Range(0, 64 * 1024).Select(i => (byte)(i % 251 == 10 ? 11 : i % 251)).ToArray(); // no '\n'
+        var streams = new Dictionary<string, Func<IEnumerable<byte[]>>>
+        {
+            // Each is finite (the test's own bound) but far beyond every limit of the crawler.
+            ["/endless-headers"] = () => Endless("HTTP/1.1 200 OK\r\n", "X-Filler: " + new string('a', 100) + "\r\n", 1_000_000),
+            ["/endless-header-line"] = () => Endless("HTTP/1.1 200 OK\r\nX-Long: ", new string('a', 64 * 1024), 1_000),
+            ["/endless-chunked"] = () => Endless(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", $"4000\r\n{new string('c', 0x4000)}\r\n", 10_000),
+            ["/endless-chunk-lines"] = () => Endless(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "1;" + new string('e', 1000) + "\r\nx\r\n", 1_000_000),
+            ["/endless-until-close"] = () => Endless("HTTP/1.0 200 OK\r\n\r\n", new string('b', 64 * 1024), 10_000),
+            ["/endless-binary"] = () => Enumerable.Repeat(binary, 10_000),
+            // A complete, valid response, one byte every half second: only a total deadline ends it in time.
+            ["/dribble"] = () => Page("<p>slow</p>").Select(b => { Thread.Sleep(500); return new[] { b }; }),
+        };
+        var responses = new Dictionary<string, byte[]>
+        {
+            ["/"] = Page(string.Concat(streams.Keys.Concat(["/huge-length", "/overflowing-length", "/fine"]).Select(p => $"<a href=\"{p}\">x</a> "))),
+            ["/huge-length"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 999999999999999\r\n\r\nshort"),
+            ["/overflowing-length"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999999\r\n\r\nshort"),
+            ["/fine"] = Page("<p>fine</p>"),
+        };
+        using var server = new ScriptedHttpServer(responses, streams);
+        string origin = $"http://127.0.0.1:{server.Port}";
+
+        var watch = Stopwatch.StartNew();
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(
+            "crawl", "--verbose", "--timeout", "2", "--max-response-bytes", maxResponse.ToString(), $"{origin}/");
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "the 2 s deadline ends the dribble; the caps end the rest at once");
+            crawl.ErrorLines.Should().NotContain(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.StartsWith("   at ", StringComparison.Ordinal));
+            Reason(crawl, $"{origin}/endless-headers").Should().Be("malformed response: more than 100 headers");
+            Reason(crawl, $"{origin}/endless-header-line").Should().Be("malformed response: headers longer than 8192 bytes");
+            Reason(crawl, $"{origin}/endless-chunked").Should().Be($"response larger than {maxResponse} bytes");
+            Reason(crawl, $"{origin}/endless-chunk-lines").Should().Be($"response larger than {maxResponse} bytes");
+            Reason(crawl, $"{origin}/endless-until-close").Should().Be($"response larger than {maxResponse} bytes");
+            Reason(crawl, $"{origin}/endless-binary").Should().Be("malformed response: status line longer than 8192 bytes");
+            Reason(crawl, $"{origin}/dribble").Should().Be("timed out after 2 s");
+            Reason(crawl, $"{origin}/huge-length").Should().Be($"malformed response: body larger than {maxResponse} bytes");
+            Reason(crawl, $"{origin}/overflowing-length").Should().StartWith("malformed response: bad Content-Length");
+            Outcomes(crawl).Where(o => o.Status == "200").Select(o => o.Url).Should().BeEquivalentTo($"{origin}/", $"{origin}/fine");
+            Summary(crawl).Should().Be((2, 9, 0));
+        }
+    }
+
+    /// <summary><paramref name="head"/>, then <paramref name="repeated"/> <paramref name="times"/> times, lazily.</summary>
+    private static IEnumerable<byte[]> Endless(string head, string repeated, int times) =>
+        Enumerable.Repeat(ScriptedHttpServer.Bytes(repeated), times).Prepend(ScriptedHttpServer.Bytes(head));
+
+    [Test]
     public async Task Crawl_resolves_a_host_name_and_does_not_follow_a_redirect_to_another_host()
     {
         var responses = new Dictionary<string, byte[]>
@@ -342,6 +397,7 @@ public sealed class CrawlExampleTests
     [TestCase("--max-pages")]
     [TestCase("--timeout", "0")]
     [TestCase("--timeout", "soon")]
+    [TestCase("--max-response-bytes", "100")]
     [TestCase("--backend", "kqueue")]
     [TestCase("--verbose=yes")]
     [TestCase("https://127.0.0.1/")]

@@ -16,6 +16,7 @@ public sealed class ServerExampleArgumentsTests
     [TestCase("http", "--max-header-bytes", "0")]
     [TestCase("http", "--idle-timeout", "-1")]
     [TestCase("http", "--idle-timeout", "soon")]
+    [TestCase("http", "--header-timeout", "-1")]
     [TestCase("http", "--backlog", "0")]
     [TestCase("http", "--nodelay=yes")]
     [TestCase("http", "--backend", "kqueue")]
@@ -32,6 +33,7 @@ public sealed class ServerExampleArgumentsTests
     }
 
     [TestCase("http", "--max-header-bytes N")]
+    [TestCase("http", "--header-timeout SECONDS")]
     [TestCase("chat", "--max-queue BYTES")]
     public async Task Http_and_chat_print_their_usage_on_help_and_exit_0(string command, string option)
     {

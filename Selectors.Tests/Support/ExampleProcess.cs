@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
@@ -38,6 +39,9 @@ internal sealed class ExampleProcess : IDisposable
 
     /// <summary>The lines written to stderr so far.</summary>
     public IReadOnlyList<string> ErrorLines => _error.ToArray();
+
+    /// <summary>The process id, for /proc and prlimit; signals go through <see cref="StopAsync"/>.</summary>
+    public int Id => _process.Id;
 
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
@@ -95,6 +99,27 @@ internal sealed class ExampleProcess : IDisposable
             server.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether a stderr line matching <paramref name="match"/> arrives within <paramref name="limit"/>: lines reach the
+    /// test through a pipe and a reader thread, a little after the example wrote them.
+    /// </summary>
+    public async Task<bool> WaitForErrorLineAsync(Func<string, bool> match, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        // Bounded by the limit, checking every 20 ms.
+        while (!_error.Any(match))
+        {
+            if (clock.Elapsed >= limit)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
     }
 
     /// <summary>Sends <paramref name="signal"/> to this process, by its own id, and returns its exit code (waits at most 15 s).</summary>

@@ -1,0 +1,88 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+
+namespace Selectors.Examples;
+
+/// <summary>
+/// What every server example does when <c>accept</c> fails for want of descriptors (EMFILE, ENFILE: .NET's
+/// <see cref="SocketError.TooManyOpenSockets"/>) or kernel memory: the server stops watching its listener for
+/// <see cref="PauseMilliseconds"/>, then watches it again, as asyncio does. Without the pause a level-triggered
+/// listener, still readable because the refused clients wait in its backlog, would wake the loop at once, again and
+/// again, until something is freed: a busy spin that starves the connections already open.
+/// </summary>
+/// <remarks>
+/// The first failure of an episode is logged, and so is the first accept that works again, so an operator sees one
+/// line when descriptors run out and one when they come back, not ten lines a second. The clients that arrive meanwhile
+/// wait in the listen backlog and are accepted once descriptors are free.
+/// </remarks>
+internal sealed class AcceptBackOff
+{
+    /// <summary>How long the listener is left unwatched after a failed accept.</summary>
+    public const int PauseMilliseconds = 100;
+
+    private readonly TextWriter _errors;
+    private long? _resumeAt;
+    private bool _failing;
+
+    /// <summary>Reports to <paramref name="errors"/>.</summary>
+    /// <param name="errors">Where the two lines of an episode go. Taken at start-up, because <see cref="Console.Error"/>
+    /// opens a descriptor the first time it is used, which fails once they ran out.</param>
+    public AcceptBackOff(TextWriter errors) => _errors = errors;
+
+    /// <summary>Whether the listener is unwatched now, waiting for <see cref="TryResume"/>.</summary>
+    public bool IsPaused => _resumeAt is not null;
+
+    /// <summary>
+    /// Whether an accept failure is part of ordinary traffic: nothing pending (readiness was a hint) or a client that
+    /// left before it was accepted. Every other failure is a reason to <see cref="Pause"/>.
+    /// </summary>
+    public static bool IsOrdinary(SocketException e) =>
+        e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset;
+
+    /// <summary>Starts a pause after <paramref name="failure"/>; the caller stops watching the listener.</summary>
+    public void Pause(SocketException failure)
+    {
+        if (!_failing)
+        {
+            _failing = true;
+            _errors.WriteLine($"accept failed ({failure.SocketErrorCode}: {failure.Message}); pausing accepts for {PauseMilliseconds} ms at a time until it works again");
+        }
+
+        _resumeAt = Environment.TickCount64 + PauseMilliseconds;
+    }
+
+    /// <summary>Notes an accept that worked: the end of an episode of failures, if one was going on.</summary>
+    public void Accepted()
+    {
+        if (_failing)
+        {
+            _failing = false;
+            _errors.WriteLine("accepting again");
+        }
+    }
+
+    /// <summary><paramref name="timeout"/> (null: forever), shortened so the wait ends when the pause does.</summary>
+    public TimeSpan? Bound(TimeSpan? timeout)
+    {
+        if (_resumeAt is not long resumeAt)
+        {
+            return timeout;
+        }
+
+        var untilResume = TimeSpan.FromMilliseconds(Math.Max(0, resumeAt - Environment.TickCount64));
+        return timeout < untilResume ? timeout : untilResume;
+    }
+
+    /// <summary>Ends a pause that is over: true when the caller must watch the listener again.</summary>
+    public bool TryResume()
+    {
+        if (_resumeAt is long resumeAt && Environment.TickCount64 >= resumeAt)
+        {
+            _resumeAt = null;
+            return true;
+        }
+
+        return false;
+    }
+}
