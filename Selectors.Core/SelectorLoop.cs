@@ -288,6 +288,9 @@ public sealed class SelectorLoop : IDisposable
         }
     }
 
+    /// <summary>Timers in the heap, cancelled ones not yet dropped included: for tests.</summary>
+    internal int ScheduledTimerCount => _timers.Count;
+
     internal void OnTimerCancelled() => _cancelledTimers++;
 
     private void Enter()
