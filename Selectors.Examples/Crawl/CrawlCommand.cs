@@ -63,7 +63,7 @@ internal static class CrawlCommand
         Console.Out.Flush();
 
         var progress = new ProgressLine(Console.Out, Console.Error, enabled: !Console.IsOutputRedirected);
-        var crawler = new Crawler(new EventLoop(selector), new UrlFrontier(urls, maxPages), concurrency, new FetchLimits(timeout, maxResponseBytes), verbose, progress);
+        var crawler = new Crawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, new FetchLimits(timeout, maxResponseBytes), verbose, progress);
         crawler.Run(stop);
 
         if (stop.IsRequested)

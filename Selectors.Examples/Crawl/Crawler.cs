@@ -6,14 +6,14 @@ using System.Net;
 namespace Selectors.Examples.Crawl;
 
 /// <summary>
-/// The crawl: keeps up to <c>concurrency</c> <see cref="Fetcher"/>s running on one <see cref="EventLoop"/>, feeds
+/// The crawl: keeps up to <c>concurrency</c> <see cref="Fetcher"/>s running on one <see cref="SelectorLoop"/>, feeds
 /// each page's same-host links back into the <see cref="UrlFrontier"/>, follows redirects within the host, and counts
 /// every outcome in <see cref="Stats"/>. Python's crawler ends when its queue is empty and nothing is in flight; so
 /// does this one, or when a stop is requested.
 /// </summary>
 internal sealed class Crawler
 {
-    private readonly EventLoop _loop;
+    private readonly SelectorLoop _loop;
     private readonly UrlFrontier _frontier;
     private readonly HostResolver _resolver = new();
     private readonly HashSet<Fetcher> _active = [];
@@ -25,7 +25,7 @@ internal sealed class Crawler
     private StopSignal? _stop;
 
     /// <summary>A crawl of <paramref name="frontier"/>'s URLs on <paramref name="loop"/>.</summary>
-    public Crawler(EventLoop loop, UrlFrontier frontier, int concurrency, FetchLimits limits, bool verbose, ProgressLine progress)
+    public Crawler(SelectorLoop loop, UrlFrontier frontier, int concurrency, FetchLimits limits, bool verbose, ProgressLine progress)
     {
         _loop = loop;
         _frontier = frontier;
@@ -42,7 +42,7 @@ internal sealed class Crawler
     public void Run(StopSignal stop)
     {
         _stop = stop;
-        _loop.Selector.Register(stop.WakeUp, SelectorEvents.Read, (Action<SelectorEvents>)(_ => stop.Drain()));
+        _loop.Selector.Register(stop.WakeUp, SelectorEvents.Read, (Action<SelectorKey, SelectorEvents>)((_, _) => stop.Drain()));
         if (_progress.Enabled)
         {
             ShowProgress();

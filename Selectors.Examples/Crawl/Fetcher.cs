@@ -15,7 +15,7 @@ namespace Selectors.Examples.Crawl;
 /// </summary>
 internal sealed class Fetcher
 {
-    private readonly EventLoop _loop;
+    private readonly SelectorLoop _loop;
     private readonly IPEndPoint _endpoint;
     private readonly FetchLimits _limits;
     private readonly Action<Fetcher> _onDone;
@@ -23,10 +23,11 @@ internal sealed class Fetcher
     private readonly byte[] _buffer = new byte[16 * 1024];
     private Socket? _socket;
     private readonly Action _onTimeout;
+    private TimerHandle? _deadline;
     private int _sent;
 
     /// <summary>Prepares the fetch of <paramref name="url"/> from <paramref name="address"/>; <see cref="Start"/> begins it.</summary>
-    public Fetcher(EventLoop loop, Uri url, IPAddress address, FetchLimits limits, Action<Fetcher> onDone)
+    public Fetcher(SelectorLoop loop, Uri url, IPAddress address, FetchLimits limits, Action<Fetcher> onDone)
     {
         _loop = loop;
         Url = url;
@@ -61,7 +62,7 @@ internal sealed class Fetcher
     public void Start()
     {
         // One deadline for the whole fetch, set once: no read moves it, so a server that dribbles cannot stretch it.
-        _loop.CallLater(_limits.Timeout, _onTimeout);
+        _deadline = _loop.CallLater(_limits.Timeout, _onTimeout);
         try
         {
             _socket = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
@@ -74,7 +75,7 @@ internal sealed class Fetcher
                 // The usual case: the handshake goes on in the kernel, and the socket turns writable when it is over.
             }
 
-            _loop.Selector.Register(_socket, SelectorEvents.Write, (Action<SelectorEvents>)OnConnected);
+            _loop.Selector.Register(_socket, SelectorEvents.Write, (Action<SelectorKey, SelectorEvents>)OnConnected);
         }
         catch (SocketException e)
         {
@@ -90,7 +91,7 @@ internal sealed class Fetcher
     /// <summary>Ends the fetch now (the crawl is stopping): the socket is closed, and the owner is told.</summary>
     public void Abort(string reason) => Fail(reason);
 
-    private void OnConnected(SelectorEvents events)
+    private void OnConnected(SelectorKey key, SelectorEvents events)
     {
         // Writable means the handshake is over, not that it worked: SO_ERROR tells (Python's sock.getsockopt(SOL_SOCKET, SO_ERROR)).
         var error = (SocketError)(int)_socket!.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
@@ -100,11 +101,11 @@ internal sealed class Fetcher
             return;
         }
 
-        _loop.Selector.Modify(_socket, SelectorEvents.Write, (Action<SelectorEvents>)OnWritable);
-        OnWritable(events);
+        _loop.Selector.Modify(_socket, SelectorEvents.Write, (Action<SelectorKey, SelectorEvents>)OnWritable);
+        OnWritable(key, events);
     }
 
-    private void OnWritable(SelectorEvents events)
+    private void OnWritable(SelectorKey key, SelectorEvents events)
     {
         int sent = _socket!.Send(_request.AsSpan(_sent), SocketFlags.None, out SocketError error);
         if (error is not (SocketError.Success or SocketError.WouldBlock))
@@ -117,11 +118,11 @@ internal sealed class Fetcher
         if (_sent == _request.Length)
         {
             // Request sent: now wait for the response. Otherwise stay on EVENT_WRITE for the rest.
-            _loop.Selector.Modify(_socket, SelectorEvents.Read, (Action<SelectorEvents>)OnReadable);
+            _loop.Selector.Modify(_socket, SelectorEvents.Read, (Action<SelectorKey, SelectorEvents>)OnReadable);
         }
     }
 
-    private void OnReadable(SelectorEvents events)
+    private void OnReadable(SelectorKey key, SelectorEvents events)
     {
         // One receive per readiness report keeps the loop fair among connections; level-triggered, it is called again.
         int received = _socket!.Receive(_buffer, SocketFlags.None, out SocketError error);
@@ -171,7 +172,7 @@ internal sealed class Fetcher
     private void End()
     {
         IsDone = true;
-        _loop.Cancel(_onTimeout);
+        _deadline?.Cancel();
         if (_socket is not null)
         {
             // Unregister before closing: a closed descriptor's number can be reused at once by the next fetch.
