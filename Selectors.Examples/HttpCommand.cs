@@ -12,6 +12,7 @@ internal static class HttpCommand
             new Option("--nodelay", null, "set TCP_NODELAY on each connection"),
             new Option("--max-header-bytes", "N", "longest request head, 64-1048576 bytes; longer gets 431 and a close (default 8192)"),
             new Option("--idle-timeout", "SECONDS", "close a connection idle this long; 0 never (default 10)"),
+            LoopsOption.Option,
             Option.Help,
         ],
         Run);
@@ -21,6 +22,6 @@ internal static class HttpCommand
         int maxHeaderBytes = args.Integer("--max-header-bytes", 8192, 64, 1024 * 1024);
         var idle = args.Seconds("--idle-timeout", 10, 24 * 60 * 60);
         var settings = new ServerSettings(ServerCommand.Backlog(args), args.Flag("--nodelay"), idle > System.TimeSpan.Zero ? idle : null);
-        return ServerCommand.Run(args, settings, (loop, socket) => new HttpConnection(loop, socket, maxHeaderBytes));
+        return ServerCommand.Run(args, settings, (loop, socket) => new HttpConnection(loop, socket, maxHeaderBytes), LoopsOption.Count(args));
     }
 }
