@@ -9,7 +9,8 @@ namespace Selectors.Benchmarks;
 
 /// <summary>
 /// The entry point. Subcommands: <c>bdn</c> (BenchmarkDotNet suites), <c>compare [--quick] [--no-strace]</c> (everything
-/// against C, CPython and .NET peers), and the two .NET peer servers it starts, <c>async-echo</c> and <c>select-echo</c>.
+/// against C, CPython and .NET peers), <c>compare --loops [--quick]</c> (the echo example from 1 to N loops), and the
+/// two .NET peer servers it starts, <c>async-echo</c> and <c>select-echo</c>.
 /// </summary>
 internal static class Program
 {
@@ -17,6 +18,7 @@ internal static class Program
         "usage: Selectors.Benchmarks COMMAND\n"
         + "  bdn [BenchmarkDotNet options, e.g. --filter *EpollSelector*]   BenchmarkDotNet suites, per backend\n"
         + "  compare [--quick] [--no-strace]   C, CPython and .NET peers side by side; writes docs/benchmarks.md (--quick: BenchmarkDotNet.Artifacts/compare-quick/)\n"
+        + "  compare --loops [--quick]         the echo example with --loops 1 to N (N = processor count); its section of docs/benchmarks.md\n"
         + "  profile TARGET N SECONDS          one .NET select target in a loop, to attach perf or strace to\n"
         + "  async-echo [--port PORT]          the .NET async-socket echo server (a peer)\n"
         + "  select-echo [--port PORT]         the .NET Socket.Select echo loop (a peer)\n";

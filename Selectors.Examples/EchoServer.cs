@@ -15,7 +15,7 @@ namespace Selectors.Examples;
 /// <see cref="SelectorEvents.Write"/> (see <see cref="EchoConnection"/>). The server owns its listener and connections
 /// and closes them in <see cref="Dispose"/>; the selector belongs to the caller.
 /// </remarks>
-internal sealed class EchoServer : IDisposable
+internal sealed class EchoServer : IListeningLoop
 {
     private readonly ISelector _selector;
     private readonly Socket _listener;
@@ -28,8 +28,9 @@ internal sealed class EchoServer : IDisposable
     /// <param name="endpoint">Where to listen; port 0 lets the OS choose (see <see cref="LocalEndPoint"/>).</param>
     /// <param name="log">Where to write one line per connect and close, or null.</param>
     /// <param name="errors">Where to report running out of descriptors (see <see cref="AcceptBackOff"/>).</param>
+    /// <param name="reusePort">Set SO_REUSEPORT, to share the port with the other loops of a <see cref="LoopGroup"/>.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public EchoServer(ISelector selector, IPEndPoint endpoint, TextWriter? log, TextWriter errors)
+    public EchoServer(ISelector selector, IPEndPoint endpoint, TextWriter? log, TextWriter errors, bool reusePort = false)
     {
         _selector = selector;
         _log = log;
@@ -38,6 +39,11 @@ internal sealed class EchoServer : IDisposable
         _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            if (reusePort)
+            {
+                ReusePort.Enable(_listener);
+            }
+
             _listener.Bind(endpoint);
             _listener.Listen(128);
             // Non-blocking, so a client that disconnects between Select and Accept cannot stall the whole loop.
@@ -53,6 +59,9 @@ internal sealed class EchoServer : IDisposable
 
     /// <summary>The address the server listens on, with the port the OS chose.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    /// <summary>The connections accepted so far.</summary>
+    public int Accepted { get; private set; }
 
     /// <summary>Serves until <paramref name="stop"/> is requested.</summary>
     public void Run(StopSignal stop)
@@ -127,5 +136,6 @@ internal sealed class EchoServer : IDisposable
         // previous one, which the client delays (40 ms on Linux) while it waits for the rest of its message.
         client.NoDelay = true;
         _ = new EchoConnection(_selector, client, _log); // The selector keeps it, through the callback in the key.
+        Accepted++;
     }
 }

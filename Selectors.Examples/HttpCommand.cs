@@ -13,6 +13,7 @@ internal static class HttpCommand
             new Option("--max-header-bytes", "N", "longest request head, 64-1048576 bytes; longer gets 431 and a close (default 8192)"),
             new Option("--idle-timeout", "SECONDS", "close a connection idle this long; 0 never (default 10)"),
             new Option("--header-timeout", "SECONDS", "close a connection whose request head is not complete this long after its first byte, however it trickles in (slowloris); also bounds the graceful close; 0 never (default 10)"),
+            LoopsOption.Option,
             Option.Help,
         ],
         Run);
@@ -23,6 +24,6 @@ internal static class HttpCommand
         var idle = args.Seconds("--idle-timeout", 10, 24 * 60 * 60);
         var head = args.Seconds("--header-timeout", 10, 24 * 60 * 60);
         var settings = new ServerSettings(ServerCommand.Backlog(args), args.Flag("--nodelay"), idle > System.TimeSpan.Zero ? idle : null);
-        return ServerCommand.Run(args, settings, (loop, socket) => new HttpConnection(loop, socket, maxHeaderBytes, head > System.TimeSpan.Zero ? head : null));
+        return ServerCommand.Run(args, settings, (loop, socket) => new HttpConnection(loop, socket, maxHeaderBytes, head > System.TimeSpan.Zero ? head : null), LoopsOption.Count(args));
     }
 }

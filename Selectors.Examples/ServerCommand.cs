@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net;
 using System.Net.Sockets;
 
@@ -7,7 +8,8 @@ namespace Selectors.Examples;
 
 /// <summary>
 /// The options and the start-up the http and chat commands share: parse where to listen and which backend, then wire a
-/// <see cref="StopSignal"/>, a selector and a <see cref="ServerLoop"/>, print the <c>listening on</c> line and serve.
+/// <see cref="StopSignal"/> and a <see cref="LoopGroup"/> of <see cref="ServerLoop"/>s (one, unless the command takes
+/// <c>--loops</c>), print the <c>listening on</c> line and serve.
 /// </summary>
 internal static class ServerCommand
 {
@@ -24,31 +26,23 @@ internal static class ServerCommand
     /// <summary>The listen backlog from <c>--backlog</c>.</summary>
     public static int Backlog(Arguments args) => args.Integer("--backlog", 128, 1, 65535);
 
-    /// <summary>Serves with <paramref name="settings"/> until Ctrl+C or SIGTERM; returns the exit code (0).</summary>
+    /// <summary>Serves with <paramref name="settings"/> on <paramref name="loops"/> loops until Ctrl+C or SIGTERM; returns the exit code (0).</summary>
     /// <exception cref="UsageException">A bad common option.</exception>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public static int Run(Arguments args, ServerSettings settings, Func<ServerLoop, Socket, Connection> accept)
+    public static int Run(Arguments args, ServerSettings settings, Func<ServerLoop, Socket, Connection> accept, int loops = 1)
     {
         IPAddress host = args.Address("--host", "127.0.0.1");
         int port = args.Port("--port", 0);
         string backend = args.Choice("--backend", SelectorFactory.Names, "default");
-        bool verbose = args.Flag("--verbose");
+        TextWriter? log = args.Flag("--verbose") ? Console.Error : null;
 
-        // Disposed in reverse: the loop closes its sockets, then the selector closes, then the signal handlers go.
+        // Disposed in reverse: each loop closes its sockets, then its selector, then the signal handlers go.
         using var stop = new StopSignal();
-        using BaseSelector selector = SelectorFactory.Create(backend);
-        using var loop = new ServerLoop(selector, new IPEndPoint(host, port), settings, accept, verbose ? Console.Error : null, Console.Error);
-
-        // Scripts and tests read the port from this line, so it must leave the process now.
-        Console.Out.WriteLine($"listening on {loop.LocalEndPoint} (backend: {selector.Backend})");
-        Console.Out.Flush();
-
-        loop.Run(stop);
-        if (verbose)
-        {
-            Console.Error.WriteLine($"stopping ({stop.Reason})");
-        }
-
-        return 0;
+        using var group = new LoopGroup(
+            loops,
+            new IPEndPoint(host, port),
+            () => SelectorFactory.Create(backend),
+            (selector, at, reusePort) => new ServerLoop(selector, at, settings with { ReusePort = reusePort }, accept, log, Console.Error));
+        return group.Serve(stop, log);
     }
 }

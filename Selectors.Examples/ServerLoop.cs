@@ -13,7 +13,7 @@ namespace Selectors.Examples;
 /// whose nearest deadline bounds each <c>Select</c>. It owns the listener and the connections, and closes them all in
 /// <see cref="Dispose"/>; the selector belongs to the caller.
 /// </summary>
-internal sealed class ServerLoop : IDisposable
+internal sealed class ServerLoop : IListeningLoop
 {
     // Accepting several connections per wake-up keeps a connect burst from costing one Select each; the bound keeps
     // a flood of connects from starving the connections already open.
@@ -27,7 +27,7 @@ internal sealed class ServerLoop : IDisposable
     /// <summary>Listens on <paramref name="endpoint"/> and registers the listener.</summary>
     /// <param name="selector">The selector to run on.</param>
     /// <param name="endpoint">Where to listen; port 0 lets the OS choose (see <see cref="LocalEndPoint"/>).</param>
-    /// <param name="settings">Backlog, TCP_NODELAY, idle timeout.</param>
+    /// <param name="settings">Backlog, TCP_NODELAY, idle timeout, SO_REUSEPORT.</param>
     /// <param name="accept">Makes the connection object for an accepted non-blocking socket; it registers itself.</param>
     /// <param name="log">Where connections write one line per connect and close, or null.</param>
     /// <param name="errors">Where the loop reports operating problems, such as running out of descriptors. Taken now,
@@ -44,6 +44,11 @@ internal sealed class ServerLoop : IDisposable
         _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            if (settings.ReusePort)
+            {
+                ReusePort.Enable(_listener);
+            }
+
             _listener.Bind(endpoint);
             _listener.Listen(settings.Backlog);
             // Non-blocking, so a client that disconnects between Select and Accept cannot stall the whole loop.
@@ -72,6 +77,9 @@ internal sealed class ServerLoop : IDisposable
 
     /// <summary>The address the server listens on, with the port the OS chose.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    /// <summary>The connections accepted so far.</summary>
+    public int Accepted { get; private set; }
 
     /// <summary>Serves until <paramref name="stop"/> is requested.</summary>
     public void Run(StopSignal stop)
@@ -161,6 +169,7 @@ internal sealed class ServerLoop : IDisposable
             }
 
             _accept(this, client); // The selector keeps the connection, through the callback in its key.
+            Accepted++;
         }
     }
 }

@@ -6,4 +6,5 @@ namespace Selectors.Examples;
 /// <param name="Backlog">The listen backlog (the kernel caps it at net.core.somaxconn).</param>
 /// <param name="NoDelay">Whether accepted sockets get TCP_NODELAY, so small responses leave without Nagle's delay.</param>
 /// <param name="IdleTimeout">How long a connection may do nothing before it is closed, or null for never.</param>
-internal sealed record ServerSettings(int Backlog, bool NoDelay, TimeSpan? IdleTimeout);
+/// <param name="ReusePort">Whether the listener sets SO_REUSEPORT, to share its port with the other loops of a <see cref="LoopGroup"/>.</param>
+internal sealed record ServerSettings(int Backlog, bool NoDelay, TimeSpan? IdleTimeout, bool ReusePort = false);

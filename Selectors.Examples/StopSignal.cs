@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -14,25 +15,36 @@ namespace Selectors.Examples;
 /// <remarks>
 /// The pair is two loopback TCP sockets, not a pipe or socketpair(2), because only sockets work on every backend
 /// (select watches sockets only) and .NET has no portable socketpair.
+/// Several loops on several threads each need their own wake-up socket (one loop's <see cref="Drain"/> must not eat
+/// another's wake-up), so each further loop gets a <see cref="Branch"/>: its own pair, requested with this one.
 /// </remarks>
 internal sealed class StopSignal : IDisposable
 {
     private readonly Socket _wakeUp;
     private readonly Socket _trigger;
-    private readonly PosixSignalRegistration _sigterm;
+    private readonly PosixSignalRegistration? _sigterm; // null on a branch: the root handles the signals
     private readonly object _gate = new();
+    private readonly List<StopSignal> _branches = [];
     private volatile string? _reason;
     private bool _disposed;
 
     /// <summary>Creates the socket pair and starts handling Ctrl+C and SIGTERM.</summary>
     /// <exception cref="SocketException">The loopback pair could not be made.</exception>
     public StopSignal()
+        : this(handleSignals: true)
+    {
+    }
+
+    private StopSignal(bool handleSignals)
     {
         (_wakeUp, _trigger) = ConnectedPair();
         _wakeUp.Blocking = false;   // Drain reads until empty and must not block on the last read.
         _trigger.Blocking = false;  // A signal handler must never block; one pending byte is enough anyway.
-        Console.CancelKeyPress += OnCancelKeyPress;
-        _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSigterm);
+        if (handleSignals)
+        {
+            Console.CancelKeyPress += OnCancelKeyPress;
+            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSigterm);
+        }
     }
 
     /// <summary>The socket to register for <see cref="SelectorEvents.Read"/>; it becomes readable when a stop is requested.</summary>
@@ -44,10 +56,11 @@ internal sealed class StopSignal : IDisposable
     /// <summary>What requested the stop (<c>SIGINT</c>, <c>SIGTERM</c>), or null.</summary>
     public string? Reason => _reason;
 
-    /// <summary>Asks the loop to stop; safe from any thread, any number of times.</summary>
+    /// <summary>Asks the loop, and the loops of every <see cref="Branch"/>, to stop; safe from any thread, any number of times.</summary>
     public void Request(string reason)
     {
         _reason ??= reason;
+        StopSignal[] branches;
         lock (_gate)
         {
             // The lock keeps the write from racing Dispose, which may run on the loop's thread as a signal arrives.
@@ -55,7 +68,35 @@ internal sealed class StopSignal : IDisposable
             {
                 _trigger.Send([1], SocketFlags.None, out SocketError _);
             }
+
+            branches = _branches.ToArray();
         }
+
+        foreach (StopSignal branch in branches)
+        {
+            branch.Request(_reason);
+        }
+    }
+
+    /// <summary>
+    /// A stop signal for one more loop, on another thread: its own wake-up pair, no signal handlers of its own, and
+    /// requested whenever this one is (at once, if this one already was). The caller disposes it.
+    /// </summary>
+    /// <exception cref="SocketException">The loopback pair could not be made.</exception>
+    public StopSignal Branch()
+    {
+        var branch = new StopSignal(handleSignals: false);
+        lock (_gate)
+        {
+            _branches.Add(branch);
+        }
+
+        if (_reason is string reason)
+        {
+            branch.Request(reason); // Requested before the branch existed: it must not miss it.
+        }
+
+        return branch;
     }
 
     /// <summary>Reads the pending wake-up bytes, so level-triggered readiness does not report them again.</summary>
@@ -70,8 +111,12 @@ internal sealed class StopSignal : IDisposable
     /// <summary>Stops handling the signals (a later Ctrl+C or SIGTERM kills the process as usual) and closes the pair.</summary>
     public void Dispose()
     {
-        Console.CancelKeyPress -= OnCancelKeyPress;
-        _sigterm.Dispose();
+        if (_sigterm is not null)
+        {
+            Console.CancelKeyPress -= OnCancelKeyPress;
+            _sigterm.Dispose();
+        }
+
         lock (_gate)
         {
             _disposed = true;

@@ -24,7 +24,11 @@ internal sealed class ChildProcess : IDisposable
     public static ChildProcess Start(int? core, string file, params string[] args) => StartWithEnvironment(null, core, file, args);
 
     /// <summary>As <see cref="Start"/>, with extra NAME=VALUE environment variables.</summary>
-    public static ChildProcess StartWithEnvironment(string[]? environment, int? core, string file, params string[] args)
+    public static ChildProcess StartWithEnvironment(string[]? environment, int? core, string file, params string[] args) =>
+        StartOnCpus(environment, core?.ToString(System.Globalization.CultureInfo.InvariantCulture), file, args);
+
+    /// <summary>As <see cref="StartWithEnvironment"/>, on the cores of a taskset CPU list such as "0-1" (null: any core).</summary>
+    public static ChildProcess StartOnCpus(string[]? environment, string? cpus, string file, params string[] args)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string variable in environment ?? [])
@@ -33,11 +37,11 @@ internal sealed class ChildProcess : IDisposable
             info.Environment[nameValue[0]] = nameValue[1];
         }
 
-        if (core is int c && HasTaskset)
+        if (cpus is not null && HasTaskset)
         {
             info.FileName = "taskset";
             info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(c.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(cpus);
             info.ArgumentList.Add(file);
         }
         else

@@ -10,7 +10,8 @@ namespace Selectors.Benchmarks.Compare;
 
 /// <summary>
 /// <c>compare [--quick]</c>: every microbenchmark and every echo server in one run, tables of ratios against C epoll on
-/// the console and in docs/benchmarks.md, and the select-cost plot. --quick takes about a minute.
+/// the console and in docs/benchmarks.md, and the select-cost plot. --quick takes about a minute. <c>compare --loops</c>
+/// measures only the echo example's scaling from 1 to N loops (<see cref="LoopsScaling"/>).
 /// </summary>
 internal static class CompareCommand
 {
@@ -20,6 +21,11 @@ internal static class CompareCommand
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--quick");
+        if (args.Contains("--loops"))
+        {
+            return LoopsScaling.Run(quick);
+        }
+
         bool noStrace = args.Contains("--no-strace");
         var started = DateTime.UtcNow;
         var results = new CompareResults
@@ -136,31 +142,10 @@ internal static class CompareCommand
         {
             foreach (EchoServer server in EchoServer.All(peers))
             {
-                var runs = new List<EchoResult>();
-                for (int i = 0; i < results.EchoRepetitions; i++)
+                EchoResult? median = EchoRun.MeasureMedian(peers, server, connections, warmup, results.EchoSeconds, results.EchoRepetitions, results.Notes);
+                if (median is not null)
                 {
-                    Console.Error.WriteLine(Invariant($"echo: {server.Name}, {connections} connections, run {i + 1}"));
-                    try
-                    {
-                        runs.Add(EchoRun.Measure(peers, server, connections, warmup, results.EchoSeconds));
-                    }
-                    catch (InvalidOperationException e)
-                    {
-                        results.Notes.Add($"{server.Name} at {connections} connections: {e.Message}");
-                    }
-                }
-
-                if (runs.Count > 0)
-                {
-                    // The median of each figure on its own: one slow window (a neighbour's burst) does not decide.
-                    results.Echo.Add(new EchoResult(
-                        server.Name,
-                        connections,
-                        Median(runs.Select(r => r.RoundTripsPerSecond)),
-                        Median(runs.Select(r => r.P50Us)),
-                        Median(runs.Select(r => r.P99Us)),
-                        runs.Sum(r => r.Errors),
-                        Median(runs.Select(r => r.ServerCpuUsPerRoundTrip))));
+                    results.Echo.Add(median);
                 }
             }
         }
@@ -181,12 +166,6 @@ internal static class CompareCommand
                 results.Notes.Add($"strace of {server.Name} failed: {e.Message}");
             }
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -26,11 +26,16 @@ internal sealed record EchoServer(string Name, string File, string[] Args, strin
     public static List<EchoServer> All(PeerBuild peers) =>
     [
         new(CEpoll, peers.Binary("echo_epoll"), ["0"]),
-        // The example exactly as a user runs it (README: `echo --port`); port 0 lets the OS choose.
-        new(Ours, "dotnet", [RepoPaths.ExamplesDll, "echo", "--port", "0"]),
-        new(OursNoTieringDelay, "dotnet", [RepoPaths.ExamplesDll, "echo", "--port", "0"], ["DOTNET_TC_CallCountingDelayMs=0"]),
+        // The example exactly as a user runs it (README: `echo --port`); port 0 lets the OS choose. One loop, as every
+        // peer here has one: `compare --loops` measures more (LoopsScaling).
+        new(Ours, "dotnet", OursArgs(1)),
+        new(OursNoTieringDelay, "dotnet", OursArgs(1), ["DOTNET_TC_CallCountingDelayMs=0"]),
         new(CPython, "python3", [PeerBuild.PythonScript("echo_selectors.py"), "0"]),
         new(DotnetAsync, "dotnet", [RepoPaths.BenchmarksDll, "async-echo", "--port", "0"]),
         new(DotnetSelect, "dotnet", [RepoPaths.BenchmarksDll, "select-echo", "--port", "0"]),
     ];
+
+    /// <summary>The echo example's command line with <paramref name="loops"/> loops.</summary>
+    public static string[] OursArgs(int loops) =>
+        [RepoPaths.ExamplesDll, "echo", "--port", "0", "--loops", loops.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }

@@ -161,6 +161,10 @@ public sealed class EchoExampleTests
     [TestCase("--host", "not-an-address")]
     [TestCase("--backend", "kqueue")]
     [TestCase("--verbose=yes")]
+    [TestCase("--loops", "0")]
+    [TestCase("--loops", "-1")]
+    [TestCase("--loops", "abc")]
+    [TestCase("--loops")]
     public async Task Echo_rejects_bad_arguments_with_its_usage_on_stderr_and_exit_code_2(params string[] arguments)
     {
         using var server = ExampleProcess.Start(["echo", .. arguments]);

@@ -24,7 +24,7 @@ public sealed class EchoManyConnectionsTests
     /// argv: port, connections, seed. Payloads of 1 byte to 32 KiB, chunks of 1 byte to 8 KiB, all from the seed (printed
     /// on failure). Bounded: 60 s overall, 30 s per connect.
     /// </summary>
-    private const string Client = """
+    internal const string Client = """
         import random, selectors, socket, sys, time
         port, count, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
         rng = random.Random(seed)

@@ -29,6 +29,8 @@ public sealed class LowLevelExamplesUsageTests
     [TestCase("echo", "--lowlevel", "--backend", "poll")]
     [TestCase("echo", "--edge", "--backend", "select")]
     [TestCase("echo", "--edge=yes")]
+    [TestCase("echo", "--lowlevel", "--loops", "2")]
+    [TestCase("echo", "--edge", "--loops", "1")]
     [TestCase("select-server", "--backend", "epoll")]
     [TestCase("select-server", "--port", "65536")]
     [TestCase("poll-server", "--host", "localhost")]
