@@ -28,9 +28,12 @@ internal static partial class EchoRun
     }
 
     /// <summary>Starts the server pinned to core 0 and reads its port from its first line ("listening on 127.0.0.1:PORT").</summary>
-    public static ChildProcess StartServer(EchoServer server, out int port)
+    public static ChildProcess StartServer(EchoServer server, out int port) => StartServer(server, 0, out port);
+
+    /// <summary>As <see cref="StartServer(EchoServer, out int)"/>, on <paramref name="core"/> (null: any core).</summary>
+    public static ChildProcess StartServer(EchoServer server, int? core, out int port)
     {
-        ChildProcess process = ChildProcess.StartWithEnvironment(server.Environment, 0, server.File, server.Args);
+        ChildProcess process = ChildProcess.StartWithEnvironment(server.Environment, core, server.File, server.Args);
         string? line = process.ReadLine(TimeSpan.FromSeconds(30));
         Match match = line is null ? Match.Empty : PortPattern().Match(line);
         if (!match.Success)
