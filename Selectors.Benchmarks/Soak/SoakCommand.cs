@@ -96,7 +96,7 @@ internal static class SoakCommand
         {
             var watch = Stopwatch.StartNew();
             warmup = load.Run(options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), DrainLimit);
-            Console.Out.WriteLine(SoakReport.Describe("warm-up", warmup, watch.Elapsed.TotalSeconds));
+            Console.Out.WriteLine(SoakReport.Describe("warm-up", warmup, watch.Elapsed.TotalSeconds - warmup.RampSeconds));
             // "Before" is taken once the warm-up's connections are all closed: the runtime has compiled the hot paths,
             // and the heap has grown to what this many connections need, so neither is counted as a leak.
             before = Settle(server.Id);
@@ -104,7 +104,7 @@ internal static class SoakCommand
 
             watch.Restart();
             round = load.Run(options.Connections, TimeSpan.FromSeconds(options.Seconds), DrainLimit);
-            elapsed = watch.Elapsed.TotalSeconds;
+            elapsed = watch.Elapsed.TotalSeconds - round.RampSeconds;
             Console.Out.WriteLine(SoakReport.Describe("round", round, elapsed));
             after = Settle(server.Id);
             Console.Out.WriteLine($"after: {after}");

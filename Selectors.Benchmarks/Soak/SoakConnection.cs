@@ -101,6 +101,16 @@ internal sealed class SoakConnection
         }
     }
 
+    /// <summary>Ends the wait of a connection parked during the ramp: it starts its next message.</summary>
+    public void Resume()
+    {
+        if (_phase == Phase.Exchanging)
+        {
+            LastProgress = Stopwatch.GetTimestamp(); // Waiting was not stalling.
+            NextMessageOrHalfClose();
+        }
+    }
+
     private void OnConnected()
     {
         // Writable means the handshake is over, not that it worked: SO_ERROR tells.
@@ -118,6 +128,14 @@ internal sealed class SoakConnection
 
     private void NextMessageOrHalfClose()
     {
+        if (_roundTripsLeft > 0 && !_load.Stopping && _load.Ramping && _echoed > 0)
+        {
+            // Answered: wait for the ramp to end. Still watch Read, so bytes the server was not sent are seen.
+            Watch(SelectorEvents.Read);
+            _load.Park(this);
+            return;
+        }
+
         if (_roundTripsLeft > 0 && !_load.Stopping)
         {
             _messageEnd = _sent + _load.NextMessageSize();

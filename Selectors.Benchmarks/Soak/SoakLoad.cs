@@ -12,6 +12,12 @@ namespace Selectors.Benchmarks.Soak;
 /// <see cref="SoakConnection"/>s kept open at once. Each connection does a random number of round trips and is then
 /// replaced by a new one, so the server keeps accepting and closing for the whole run, not only at its edges.
 /// </summary>
+/// <remarks>
+/// A round starts with a ramp: connections are opened until all are open and answered, and each one that has done its
+/// first round trip waits there. The example accepts one connection per turn of its loop, and a turn that also serves
+/// thousands of busy connections is long: with traffic running, the count of open connections levelled off near
+/// 1,000, however many were asked for. The timed part of the round begins once the ramp is over.
+/// </remarks>
 internal sealed class SoakLoad : IDisposable
 {
     /// <summary>The largest message; sizes are log-uniform from 1 byte, so small and large ones are both common.</summary>
@@ -21,13 +27,14 @@ internal sealed class SoakLoad : IDisposable
     public const int MaxChunk = 16 * 1024;
 
     /// <summary>The most round trips one connection does before it closes and a new one takes its place.</summary>
-    public const int MaxRoundTripsPerConnection = 64;
+    public const int MaxRoundTripsPerConnection = 128;
 
     // Connections the server has not answered yet, at most: well under the example's listen backlog (128), so connects
     // are never dropped for a full accept queue (they would wait 1 s, 3 s... for the SYN to be sent again).
     private const int MaxUnanswered = 64;
 
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RampLimit = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
     private readonly Random _random;
@@ -35,6 +42,7 @@ internal sealed class SoakLoad : IDisposable
     private readonly TextWriter _progress;
     private readonly Func<string> _serverStatus;
     private readonly List<SoakConnection> _open = [];
+    private readonly List<SoakConnection> _parked = [];
     private long _nextSerial;
 
     /// <summary>A client of <paramref name="server"/>; <paramref name="seed"/> fixes sizes, chunks and payloads.</summary>
@@ -60,6 +68,9 @@ internal sealed class SoakLoad : IDisposable
     /// <summary>What the current round has counted.</summary>
     public SoakTally Tally { get; private set; } = new();
 
+    /// <summary>Set while the round ramps up: a connection that has done one round trip waits (see <see cref="Park"/>).</summary>
+    public bool Ramping { get; private set; }
+
     /// <summary>Set at the end of a round: connections finish their message, then half-close instead of starting another.</summary>
     public bool Stopping { get; private set; }
 
@@ -81,6 +92,10 @@ internal sealed class SoakLoad : IDisposable
         Tally = new SoakTally();
         Stopping = false;
         long start = Stopwatch.GetTimestamp();
+        Ramp(connections);
+        Tally.RampSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Tally.MinOpen = _open.Count;
+        start = Stopwatch.GetTimestamp();
         long end = start + Ticks(duration);
         long drainEnd = long.MaxValue;
         long nextCheck = start + Ticks(TimeSpan.FromSeconds(1));
@@ -110,29 +125,27 @@ internal sealed class SoakLoad : IDisposable
                 OpenUpTo(connections);
             }
 
-            foreach (var (key, events) in Selector.Select(Tick))
-            {
-                ((SoakConnection)key.Data!).OnReady(events);
-            }
-
+            Turn();
             if (now >= nextCheck)
             {
                 nextCheck = now + Ticks(TimeSpan.FromSeconds(1));
                 _open.RemoveAll(c => c.IsDone);
+                Tally.MinOpen = Stopping ? Tally.MinOpen : Math.Min(Tally.MinOpen, _open.Count);
                 AbortStalled(now);
             }
 
             if (now >= nextReport)
             {
                 nextReport = now + Ticks(TimeSpan.FromSeconds(10));
-                _progress.WriteLine(
-                    $"  {Stopwatch.GetElapsedTime(start).TotalSeconds,5:0}s open={_open.Count} round_trips={Tally.RoundTrips} "
-                    + $"completed={Tally.Completed} dropped={Tally.Dropped} echoed={Tally.BytesEchoed / (1 << 20)} MiB; server: {_serverStatus()}");
+                Report(start);
             }
         }
 
         return Tally;
     }
+
+    /// <summary>Called by a connection that did its first round trip while the round ramps up: it waits for the others.</summary>
+    public void Park(SoakConnection connection) => _parked.Add(connection);
 
     /// <summary>A message size, log-uniform in 1..<see cref="MaxMessage"/>.</summary>
     public int NextMessageSize() => LogUniform(MaxMessage);
@@ -147,7 +160,48 @@ internal sealed class SoakLoad : IDisposable
         Selector.Dispose();
     }
 
-    private void OpenUpTo(int connections)
+    private void Ramp(int connections)
+    {
+        Ramping = true;
+        long start = Stopwatch.GetTimestamp();
+        long nextReport = start + Ticks(TimeSpan.FromSeconds(10));
+        // Bounded: past the limit the round goes on with what is open, and the report shows the fewest open.
+        while (Stopwatch.GetElapsedTime(start) < RampLimit && !(OpenUpTo(connections) == 0 && _open.Count >= connections))
+        {
+            Turn();
+            if (Stopwatch.GetTimestamp() >= nextReport)
+            {
+                nextReport += Ticks(TimeSpan.FromSeconds(10));
+                Report(start);
+            }
+        }
+
+        Ramping = false;
+        foreach (SoakConnection connection in _parked)
+        {
+            connection.Resume();
+        }
+
+        _parked.Clear();
+        _open.RemoveAll(c => c.IsDone);
+    }
+
+    private void Turn()
+    {
+        foreach (var (key, events) in Selector.Select(Tick))
+        {
+            ((SoakConnection)key.Data!).OnReady(events);
+        }
+    }
+
+    private void Report(long start) =>
+        _progress.WriteLine(
+            $"  {Stopwatch.GetElapsedTime(start).TotalSeconds,5:0}s {(Ramping ? "ramp " : string.Empty)}open={_open.Count} round_trips={Tally.RoundTrips} "
+            + $"completed={Tally.Completed} dropped={Tally.Dropped} echoed={Tally.BytesEchoed / (1 << 20)} MiB; server: {_serverStatus()}");
+
+    /// <summary>Opens connections up to <paramref name="connections"/> while few enough are unanswered.</summary>
+    /// <returns>How many open connections the server has not answered yet.</returns>
+    private int OpenUpTo(int connections)
     {
         _open.RemoveAll(c => c.IsDone);
         int unanswered = 0;
@@ -169,9 +223,11 @@ internal sealed class SoakLoad : IDisposable
             catch (SocketException e)
             {
                 Tally.Drop($"connect: {e.SocketErrorCode}", 0);
-                return; // Out of ports or descriptors: try again on the next turn rather than spin.
+                break; // Out of ports or descriptors: try again on the next turn rather than spin.
             }
         }
+
+        return unanswered;
     }
 
     private void AbortStalled(long now)

@@ -75,6 +75,7 @@ internal sealed class SoakReport
         IReadOnlyList<string> failures = Failures;
         return Invariant($"soak: {(failures.Count == 0 ? "PASS" : "FAIL")} backend={Options.Backend} connections={Options.Connections} ")
             + Invariant($"seconds={Options.Seconds:0.###} warmup_seconds={Options.WarmupSeconds:0.###} seed={Options.Seed} ")
+            + Invariant($"ramp_s={Round.RampSeconds:0.0} min_open={Round.MinOpen} ")
             + Invariant($"opened={Round.Opened} completed={Round.Completed} dropped={Round.Dropped + Warmup.Dropped} ")
             + Invariant($"round_trips={Round.RoundTrips} bytes_sent={Round.BytesSent} bytes_echoed={Round.BytesEchoed} ")
             + Invariant($"bytes_lost={Round.BytesLost + Warmup.BytesLost} bytes_corrupted={Round.BytesCorrupted + Warmup.BytesCorrupted} ")
@@ -87,7 +88,7 @@ internal sealed class SoakReport
 
     /// <summary>One human-readable line about a round.</summary>
     public static string Describe(string name, SoakTally tally, double seconds) =>
-        Invariant($"{name}: {seconds:0.0} s, {tally.Opened} connections opened, {tally.Completed} completed, {tally.Dropped} dropped, ")
+        Invariant($"{name}: ramp {tally.RampSeconds:0.0} s, then {seconds:0.0} s with at least {tally.MinOpen} open; {tally.Opened} connections opened, {tally.Completed} completed, {tally.Dropped} dropped, ")
         + Invariant($"{tally.RoundTrips} round trips ({tally.RoundTrips / seconds:0}/s), {tally.BytesSent} bytes sent, ")
         + Invariant($"{tally.BytesEchoed} echoed ({tally.BytesEchoed / seconds / (1 << 20):0.0} MiB/s), {tally.BytesLost} lost, ")
         + Invariant($"{tally.BytesCorrupted} corrupted")

@@ -27,6 +27,12 @@ internal sealed class SoakTally
     /// <summary>Bytes read back that differ from what was sent at that position, or that came back beyond it.</summary>
     public long BytesCorrupted { get; set; }
 
+    /// <summary>How long the ramp took: until every connection was open and answered.</summary>
+    public double RampSeconds { get; set; }
+
+    /// <summary>The fewest connections open at a check (once a second) of the timed part.</summary>
+    public int MinOpen { get; set; }
+
     /// <summary>Up to a few reasons for dropped connections, for the report.</summary>
     public System.Collections.Generic.List<string> DropReasons { get; } = [];
 
