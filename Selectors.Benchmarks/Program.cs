@@ -4,13 +4,15 @@ using Selectors.Benchmarks.Bdn;
 using Selectors.Benchmarks.Compare;
 using Selectors.Benchmarks.Micro;
 using Selectors.Benchmarks.Servers;
+using Selectors.Benchmarks.Soak;
 
 namespace Selectors.Benchmarks;
 
 /// <summary>
 /// The entry point. Subcommands: <c>bdn</c> (BenchmarkDotNet suites), <c>compare [--quick] [--no-strace]</c> (everything
-/// against C, CPython and .NET peers), <c>compare --loops [--quick]</c> (the echo example from 1 to N loops), and the
-/// two .NET peer servers it starts, <c>async-echo</c> and <c>select-echo</c>.
+/// against C, CPython and .NET peers), <c>compare --loops [--quick]</c> (the echo example from 1 to N loops),
+/// <c>soak</c> (the echo example under sustained load, checked for lost bytes and leaks), and the two .NET peer servers
+/// <c>compare</c> starts, <c>async-echo</c> and <c>select-echo</c>.
 /// </summary>
 internal static class Program
 {
@@ -19,6 +21,9 @@ internal static class Program
         + "  bdn [BenchmarkDotNet options, e.g. --filter *EpollSelector*]   BenchmarkDotNet suites, per backend\n"
         + "  compare [--quick] [--no-strace]   C, CPython and .NET peers side by side; writes docs/benchmarks.md (--quick: BenchmarkDotNet.Artifacts/compare-quick/)\n"
         + "  compare --loops [--quick]         the echo example with --loops 1 to N (N = processor count); its section of docs/benchmarks.md\n"
+        + "  " + SoakOptions.Usage + "\n"
+        + "      the echo example loaded with checksummed random traffic (default 4000 connections, 120 s); fails on a lost\n"
+        + "      or corrupted byte, a dropped connection, or descriptors or memory more than 5% above the warm-up's\n"
         + "  profile TARGET N SECONDS          one .NET select target in a loop, to attach perf or strace to\n"
         + "  async-echo [--port PORT]          the .NET async-socket echo server (a peer)\n"
         + "  select-echo [--port PORT]         the .NET Socket.Select echo loop (a peer)\n";
@@ -33,6 +38,8 @@ internal static class Program
                 return BdnCommand.Run(rest);
             case "compare":
                 return CompareCommand.Run(rest);
+            case "soak":
+                return SoakCommand.Run(rest);
             case "profile":
                 return ProfileCommand.Run(rest);
             case "async-echo":

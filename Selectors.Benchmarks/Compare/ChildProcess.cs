@@ -13,6 +13,7 @@ internal sealed class ChildProcess : IDisposable
 {
     private static readonly bool HasTaskset = File.Exists("/usr/bin/taskset") || File.Exists("/bin/taskset");
     private readonly Process _process;
+    private bool _disposed;
 
     private ChildProcess(Process process) => _process = process;
 
@@ -87,9 +88,15 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Stops the process by its id: SIGTERM, then SIGKILL after 3 s.</summary>
+    /// <summary>Stops the process by its id: SIGTERM, then SIGKILL after 3 s. Idempotent (WaitForExit may have done it).</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             Signal(15);

@@ -69,8 +69,11 @@ internal static partial class EchoRun
                 Median(runs.Select(r => r.ServerCpuUsPerRoundTrip)));
     }
 
-    /// <summary>Starts the server pinned to <paramref name="cpus"/> (core 0) and reads its port from its first line ("listening on 127.0.0.1:PORT").</summary>
-    public static ChildProcess StartServer(EchoServer server, out int port, string cpus = "0")
+    /// <summary>
+    /// Starts the server pinned to <paramref name="cpus"/> (a taskset list; core 0 by default, null for any core) and
+    /// reads its port from its first line ("listening on 127.0.0.1:PORT").
+    /// </summary>
+    public static ChildProcess StartServer(EchoServer server, out int port, string? cpus = "0")
     {
         ChildProcess process = ChildProcess.StartOnCpus(server.Environment, cpus, server.File, server.Args);
         string? line = process.ReadLine(TimeSpan.FromSeconds(30));

@@ -196,7 +196,8 @@ internal sealed class ExampleProcess : IDisposable
         _error.Enqueue(line);
     }
 
-    private static string DotnetHost()
+    /// <summary>The dotnet host to run built programs with: the one running the tests when it can be found.</summary>
+    internal static string DotnetHost()
     {
         // `dotnet test` tells its children which host runs it; otherwise this process may itself be that host.
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
@@ -209,14 +210,20 @@ internal sealed class ExampleProcess : IDisposable
         return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 
-    private static string ExamplesDll()
+    private static string ExamplesDll() => BuiltProgram("Selectors.Examples");
+
+    /// <summary>
+    /// The built <paramref name="project"/>.dll of this test run's configuration, asserted to exist: the test project
+    /// references the programs it runs for build order only.
+    /// </summary>
+    internal static string BuiltProgram(string project)
     {
-        // This assembly runs from Selectors.Tests/bin/CONFIGURATION/TFM/; the example is built to the same place
-        // under Selectors.Examples by the solution build.
+        // This assembly runs from Selectors.Tests/bin/CONFIGURATION/TFM/; the solution build puts each program in the
+        // same place under its own project.
         var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         string targetFramework = testDirectory.Name;
         string configuration = testDirectory.Parent!.Name;
-        string dll = Path.Combine(RepositoryRoot(), "Selectors.Examples", "bin", configuration, targetFramework, "Selectors.Examples.dll");
+        string dll = Path.Combine(RepositoryRoot(), project, "bin", configuration, targetFramework, project + ".dll");
         File.Exists(dll).Should().BeTrue($"{dll} should exist: build the solution, e.g. dotnet build Selectors.sln -c {configuration}");
         return dll;
     }

@@ -1,0 +1,43 @@
+using System;
+using System.Diagnostics.Tracing;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+namespace Selectors.Benchmarks.Soak;
+
+/// <summary>
+/// A full, blocking garbage collection in another .NET process, asked for through its diagnostics port as
+/// <c>dotnet-gcdump</c> does (an EventPipe session with the GC-heap-collect keyword induces one). The soak compares the
+/// server's memory after one of these, so garbage that a collection simply has not reached yet is not taken for a leak.
+/// </summary>
+internal static class InducedCollection
+{
+    /// <summary>Induces a gen-2 collection in <paramref name="pid"/> and waits (at most <paramref name="limit"/>) for it to end.</summary>
+    /// <returns>Whether the collection was seen to end.</returns>
+    public static bool Run(int pid, TimeSpan limit)
+    {
+        var provider = new EventPipeProvider(
+            ClrTraceEventParser.ProviderName,
+            EventLevel.Informational,
+            (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect));
+        using EventPipeSession session = new DiagnosticsClient(pid).StartEventPipeSession([provider], requestRundown: false);
+        using var ended = new ManualResetEventSlim();
+        using var source = new EventPipeEventSource(session.EventStream);
+        source.Clr.GCStop += (GCEndTraceData e) =>
+        {
+            if (e.Depth == 2)
+            {
+                ended.Set();
+            }
+        };
+        Task processing = Task.Run(source.Process);
+        bool seen = ended.Wait(limit);
+        session.Stop(); // Ends the stream, and with it Process().
+        processing.Wait(limit);
+        return seen;
+    }
+}
