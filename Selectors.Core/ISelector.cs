@@ -11,12 +11,16 @@ namespace Selectors;
 /// <para>A file object is an <see cref="int"/> descriptor, a <see cref="System.Net.Sockets.Socket"/>, a
 /// <see cref="System.Runtime.InteropServices.SafeHandle"/> or an <see cref="IFileObject"/>. A closed one that is still
 /// registered is found by reference, so it can be unregistered after closing; but unregister before you close:
-/// a closed descriptor's number can be reused by the next open file.</para>
+/// a closed descriptor's number can be reused by the next open file. A closed registered Socket is never reported; a
+/// registered SafeHandle is kept open until it is unregistered (docs/reliability.md).</para>
 /// <para>Readiness is level-triggered and a hint: a ready socket may still return EAGAIN, so use non-blocking I/O.
 /// A hang-up or an error is reported as both <see cref="SelectorEvents.Read"/> and <see cref="SelectorEvents.Write"/>,
 /// masked by what the key asked for, so the next read or write sees it.</para>
 /// <para>A call that throws leaves the selector as it was. After <see cref="Close"/> every member but Close and
-/// Dispose throws <see cref="ObjectDisposedException"/>. Use a selector from one thread.</para>
+/// Dispose throws <see cref="ObjectDisposedException"/>.</para>
+/// <para>Threads: one thread selects at a time (a concurrent Select throws <see cref="InvalidOperationException"/>).
+/// On the library's selectors, Register, Modify, Unregister, GetKey, Close and <see cref="BaseSelector.Wakeup"/> may be
+/// called from any thread, and a change takes effect in a Select already blocked; Close makes it return.</para>
 /// </remarks>
 public interface ISelector : IDisposable
 {
@@ -58,7 +62,8 @@ public interface ISelector : IDisposable
     /// <returns>One entry per ready file object: its key, and the ready events masked by the key's events. Empty on timeout.</returns>
     /// <exception cref="Mono.Unix.UnixIOException">The wait failed (epoll, poll).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
-    /// <exception cref="ObjectDisposedException">The selector is closed, or (select) a registered socket was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is already in Select on this selector.</exception>
     IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(TimeSpan? timeout = null);
 
     /// <summary>Python's <c>select(timeout)</c> in seconds: positive infinity blocks, zero or negative polls.</summary>

@@ -17,6 +17,12 @@ namespace Selectors.Examples;
 /// </remarks>
 internal sealed class EchoServer : IListeningLoop
 {
+    /// <summary>The listen backlog: room for a burst of connects while the loop is busy (the kernel caps it at somaxconn).</summary>
+    private const int Backlog = 1024;
+
+    /// <summary>How many waiting clients one listener event accepts at most, so accepting can't starve the connections.</summary>
+    private const int AcceptBatch = 64;
+
     private readonly ISelector _selector;
     private readonly Socket _listener;
     private readonly TextWriter? _log;
@@ -45,7 +51,7 @@ internal sealed class EchoServer : IListeningLoop
             }
 
             _listener.Bind(endpoint);
-            _listener.Listen(128);
+            _listener.Listen(Backlog);
             // Non-blocking, so a client that disconnects between Select and Accept cannot stall the whole loop.
             _listener.Blocking = false;
             _selector.Register(_listener, SelectorEvents.Read, _onAcceptable);
@@ -113,6 +119,20 @@ internal sealed class EchoServer : IListeningLoop
 
     private void Accept(Socket listener, SelectorEvents events)
     {
+        // Up to a batch of waiting clients per event, as asyncio accepts up to its backlog: one per turn lets a burst of
+        // connects overflow the listen backlog while the turn serves every other connection.
+        for (int i = 0; i < AcceptBatch; i++)
+        {
+            if (!AcceptOne(listener))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Accepts one client; false when there is none left (or accepting must pause).</summary>
+    private bool AcceptOne(Socket listener)
+    {
         Socket client;
         try
         {
@@ -120,14 +140,15 @@ internal sealed class EchoServer : IListeningLoop
         }
         catch (SocketException e) when (AcceptBackOff.IsOrdinary(e))
         {
-            return; // The client left before we accepted it; readiness was a hint.
+            // WouldBlock: no client left; aborted or reset: the client left before we accepted it.
+            return e.SocketErrorCode != SocketError.WouldBlock;
         }
         catch (SocketException e)
         {
             // Out of descriptors (EMFILE, ENFILE) or buffers: the client waits in the backlog, the others go on.
             _selector.Unregister(listener);
             _acceptBackOff.Pause(e);
-            return;
+            return false;
         }
 
         _acceptBackOff.Accepted();
@@ -137,5 +158,6 @@ internal sealed class EchoServer : IListeningLoop
         client.NoDelay = true;
         _ = new EchoConnection(_selector, client, _log); // The selector keeps it, through the callback in the key.
         Accepted++;
+        return true;
     }
 }

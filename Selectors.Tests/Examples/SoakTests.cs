@@ -25,6 +25,9 @@ public sealed class SoakTests
     // leaves room for the command's own drain limit (30 s) to end a stuck round and report it, rather than be killed.
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
+    /// <summary>Half the round: long enough for the server's heap to reach its steady size before "before" is taken.</summary>
+    private const int WarmUpSeconds = 10;
+
     [Test]
     public async Task Echo_example_loses_no_byte_drops_no_connection_and_leaks_nothing_over_a_20_second_soak()
     {
@@ -36,7 +39,9 @@ public sealed class SoakTests
             "--connections",
             Connections.ToString(CultureInfo.InvariantCulture),
             "--seconds",
-            Seconds.ToString(CultureInfo.InvariantCulture));
+            Seconds.ToString(CultureInfo.InvariantCulture),
+            "--warmup",
+            WarmUpSeconds.ToString(CultureInfo.InvariantCulture));
         string transcript = $"stdout:\n{stdout}\nstderr:\n{stderr}";
 
         string[] summaries = stdout.Split('\n').Where(l => l.StartsWith("soak:", StringComparison.Ordinal)).ToArray();
