@@ -24,10 +24,10 @@ namespace Selectors;
 /// </para>
 /// <para>
 /// A callback may unregister, close or modify any key, including keys later in the same batch: before each callback
-/// the loop checks that the reported key is still the selector's current key for its descriptor (the very same
-/// object). A key unregistered meanwhile is skipped, as is a descriptor number that now belongs to a new registration.
-/// So is a key that was modified (<see cref="BaseSelector.Modify"/> returns a new key): its callback or interest may
-/// have changed, and level-triggered readiness reports it again on the next turn with the new ones.
+/// the loop looks the descriptor up again. A key unregistered meanwhile is skipped, as is a descriptor number that now
+/// belongs to another file object. A key that was modified (<see cref="BaseSelector.Modify"/> returns a new key) is
+/// dispatched as it is now: its new callback, with the ready events masked by its new interest (skipped if none is
+/// left), so a data-only change never loses an edge-triggered event.
 /// </para>
 /// <para>
 /// <b>A turn</b> is what asyncio's <c>_run_once</c> does. The loop waits in <c>Select</c>: not at all if callbacks are
@@ -322,9 +322,12 @@ public sealed class SelectorLoop : IDisposable
         {
             (SelectorKey key, SelectorEvents events) = _ready[_readyNext];
             _ready[_readyNext++] = default; // let go of the key: it may belong to a socket about to be closed
-            if (_map.TryGetValue(key.Fd, out SelectorKey? current) && ReferenceEquals(current, key))
+            // The key as it is now: a Modify by an earlier callback replaced the key object but not the registration,
+            // and skipping it would lose an edge-triggered event whose data alone changed (no system call re-reports it).
+            if (_map.TryGetValue(key.Fd, out SelectorKey? current) && ReferenceEquals(current.FileObject, key.FileObject)
+                && (events & current.Events) is var wanted and not SelectorEvents.None)
             {
-                (key.Data as Action<SelectorKey, SelectorEvents> ?? throw NotACallback(key))(key, events);
+                (current.Data as Action<SelectorKey, SelectorEvents> ?? throw NotACallback(current))(current, wanted);
             }
         }
 

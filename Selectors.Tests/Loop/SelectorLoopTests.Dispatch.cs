@@ -87,7 +87,7 @@ public sealed partial class SelectorLoopTests
     }
 
     [Test]
-    public void ACallbackThatModifiesALaterKeyOfTheBatchSkipsItThisTurn_AndTheNewCallbackRunsNextTurn()
+    public void ACallbackThatModifiesALaterKeyOfTheBatch_MakesItRunWithItsNewCallbackInThatTurn()
     {
         var (a1, _) = ReadablePair();
         var (a2, _) = ReadablePair();
@@ -103,10 +103,29 @@ public sealed partial class SelectorLoopTests
         _loop.Selector.Register(a2, SelectorEvents.Read, modifyTheOther);
 
         _loop.RunOnce(Bound);
-        (oldCalls, newCalls).Should().Be((1, 0), "the modified key's entry is skipped");
+        (oldCalls, newCalls).Should().Be((1, 1), "the modified key's entry runs its new callback, not the old one");
 
-        _loop.RunOnce(Bound); // level-triggered: still readable, so reported again with its new callback
-        (oldCalls, newCalls).Should().Be((2, 1));
+        _loop.RunOnce(Bound); // level-triggered: both still readable
+        (oldCalls, newCalls).Should().Be((2, 2));
+    }
+
+    [Test]
+    public void ACallbackThatNarrowsALaterKeysInterest_SkipsItsEntryWhenNoReadyEventIsLeft()
+    {
+        var (a1, _) = ReadablePair();
+        var (a2, _) = ReadablePair();
+        var calls = new List<object>();
+        Action<SelectorKey, SelectorEvents> narrowTheOther = (key, _) =>
+        {
+            calls.Add(key.FileObject);
+            _loop.Selector.Modify(ReferenceEquals(key.FileObject, a1) ? a2 : a1, SelectorEvents.Write, null);
+        };
+        _loop.Selector.Register(a1, SelectorEvents.Read, narrowTheOther);
+        _loop.Selector.Register(a2, SelectorEvents.Read, narrowTheOther);
+
+        _loop.RunOnce(Bound);
+
+        calls.Should().ContainSingle("the other entry was Read, which its key no longer asks for");
     }
 
     [Test]
