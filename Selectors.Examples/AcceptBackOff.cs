@@ -33,33 +33,54 @@ internal sealed class AcceptBackOff
     /// <summary>Whether the listener is unwatched now, waiting for <see cref="TryResume"/>.</summary>
     public bool IsPaused => _resumeAt is not null;
 
-    /// <summary>
-    /// Whether an accept failure is part of ordinary traffic: nothing pending (readiness was a hint) or a client that
-    /// left before it was accepted. Every other failure is a reason to <see cref="Pause"/>.
-    /// </summary>
-    public static bool IsOrdinary(SocketException e) =>
-        e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset;
-
-    /// <summary>Starts a pause after <paramref name="failure"/>; the caller stops watching the listener.</summary>
-    public void Pause(SocketException failure)
+    /// <summary>What <see cref="TryAccept"/> got.</summary>
+    public enum Outcome
     {
-        if (!_failing)
-        {
-            _failing = true;
-            _errors.WriteLine($"accept failed ({failure.SocketErrorCode}: {failure.Message}); pausing accepts for {PauseMilliseconds} ms at a time until it works again");
-        }
+        /// <summary>A client, ready to use.</summary>
+        Accepted,
 
-        _resumeAt = Environment.TickCount64 + PauseMilliseconds;
+        /// <summary>No client is waiting (readiness was a hint).</summary>
+        NoneWaiting,
+
+        /// <summary>A client left before it was accepted; others may still be waiting.</summary>
+        ClientLeft,
+
+        /// <summary>Out of descriptors (EMFILE, ENFILE) or buffers: the pause has begun; stop watching the listener.</summary>
+        Paused,
     }
 
-    /// <summary>Notes an accept that worked: the end of an episode of failures, if one was going on.</summary>
-    public void Accepted()
+    /// <summary>
+    /// Accepts one waiting client from <paramref name="listener"/>, logging the start and the end of an episode of
+    /// failures. Every server example accepts through here, so the rule lives once.
+    /// </summary>
+    /// <param name="listener">A non-blocking listening socket.</param>
+    /// <param name="client">The client when the outcome is <see cref="Outcome.Accepted"/>.</param>
+    /// <returns>What happened; on <see cref="Outcome.Paused"/> the caller stops watching the listener until <see cref="TryResume"/>.</returns>
+    public Outcome TryAccept(Socket listener, out Socket? client)
     {
+        try
+        {
+            client = listener.Accept();
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset)
+        {
+            client = null;
+            return e.SocketErrorCode == SocketError.WouldBlock ? Outcome.NoneWaiting : Outcome.ClientLeft;
+        }
+        catch (SocketException e)
+        {
+            client = null;
+            Pause(e);
+            return Outcome.Paused;
+        }
+
         if (_failing)
         {
             _failing = false;
             _errors.WriteLine("accepting again");
         }
+
+        return Outcome.Accepted;
     }
 
     /// <summary><paramref name="timeout"/> (null: forever), shortened so the wait ends when the pause does.</summary>
@@ -84,5 +105,16 @@ internal sealed class AcceptBackOff
         }
 
         return false;
+    }
+
+    private void Pause(SocketException failure)
+    {
+        if (!_failing)
+        {
+            _failing = true;
+            _errors.WriteLine($"accept failed ({failure.SocketErrorCode}: {failure.Message}); pausing accepts for {PauseMilliseconds} ms at a time until it works again");
+        }
+
+        _resumeAt = Environment.TickCount64 + PauseMilliseconds;
     }
 }

@@ -133,25 +133,17 @@ internal sealed class EchoServer : IListeningLoop
     /// <summary>Accepts one client; false when there is none left (or accepting must pause).</summary>
     private bool AcceptOne(Socket listener)
     {
-        Socket client;
-        try
+        AcceptBackOff.Outcome outcome = _acceptBackOff.TryAccept(listener, out Socket? client);
+        if (outcome == AcceptBackOff.Outcome.Paused)
         {
-            client = listener.Accept();
-        }
-        catch (SocketException e) when (AcceptBackOff.IsOrdinary(e))
-        {
-            // WouldBlock: no client left; aborted or reset: the client left before we accepted it.
-            return e.SocketErrorCode != SocketError.WouldBlock;
-        }
-        catch (SocketException e)
-        {
-            // Out of descriptors (EMFILE, ENFILE) or buffers: the client waits in the backlog, the others go on.
-            _selector.Unregister(listener);
-            _acceptBackOff.Pause(e);
-            return false;
+            _selector.Unregister(listener); // the client waits in the backlog, the connections already open go on
         }
 
-        _acceptBackOff.Accepted();
+        if (client is null)
+        {
+            return outcome == AcceptBackOff.Outcome.ClientLeft;
+        }
+
         client.Blocking = false;
         // An echo sends back each piece as it arrives: with Nagle, a small last piece would wait for the ACK of the
         // previous one, which the client delays (40 ms on Linux) while it waits for the rest of its message.

@@ -186,25 +186,18 @@ internal abstract class ReadinessServer : IDisposable
     /// are paused for want of descriptors.</summary>
     protected bool TryAccept()
     {
-        Socket client;
-        try
+        AcceptBackOff.Outcome outcome = _acceptBackOff.TryAccept(_listener, out Socket? client);
+        if (outcome == AcceptBackOff.Outcome.Paused)
         {
-            client = _listener.Accept();
-        }
-        catch (SocketException e) when (AcceptBackOff.IsOrdinary(e))
-        {
-            // Nothing pending, or the client left before we accepted it. An aborted one may hide others behind it.
-            return e.SocketErrorCode != SocketError.WouldBlock;
-        }
-        catch (SocketException e)
-        {
-            // Out of descriptors (EMFILE, ENFILE) or buffers: the client waits in the backlog, the others go on.
-            Forget(_listener);
-            _acceptBackOff.Pause(e);
-            return false;
+            Forget(_listener); // the client waits in the backlog, the others go on
         }
 
-        _acceptBackOff.Accepted();
+        if (client is null)
+        {
+            // An aborted client may hide others behind it.
+            return outcome == AcceptBackOff.Outcome.ClientLeft;
+        }
+
         client.Blocking = false;
         client.NoDelay = true; // Replies leave as they are made; see EchoServer.
         var connection = new PeerConnection(client, _protocol);

@@ -142,25 +142,16 @@ internal sealed class ServerLoop : IListeningLoop
     {
         for (int i = 0; i < AcceptsPerWakeUp; i++)
         {
-            Socket client;
-            try
+            if (_acceptBackOff.TryAccept(_listener, out Socket? client) == AcceptBackOff.Outcome.Paused)
             {
-                client = _listener.Accept();
-            }
-            catch (SocketException e) when (AcceptBackOff.IsOrdinary(e))
-            {
-                return; // No more waiting, or the client left before we accepted it: readiness was a hint.
-            }
-            catch (SocketException e)
-            {
-                // Out of descriptors (EMFILE, ENFILE) or buffers: the waiting clients stay in the backlog, and the
-                // connections already open go on.
-                Selector.Unregister(_listener);
-                _acceptBackOff.Pause(e);
-                return;
+                Selector.Unregister(_listener); // the waiting clients stay in the backlog, the connections go on
             }
 
-            _acceptBackOff.Accepted();
+            if (client is null)
+            {
+                return; // none waiting, the client left (readiness was a hint), or paused
+            }
+
 
             client.Blocking = false;
             if (Settings.NoDelay)
