@@ -83,13 +83,12 @@ internal sealed class EpollEngine : SelectorEngine
         ReadyDescriptor[] ready = ReadyBuffer(capacity);
         int count = _epoll.Wait(_events.AsSpan(0, capacity), timeoutUnits);
         int filled = 0;
-        Woken = false;
         for (int i = 0; i < count; i++)
         {
             ulong data = _events[i].Data;
             if (data == WakerData)
             {
-                Consume(_waker);
+                _waker.Reset(); // consumed here; BaseSelector tells a Wakeup from its own wakes
                 continue;
             }
 

@@ -40,12 +40,11 @@ internal sealed class PollEngine : SelectorEngine
         ReadyDescriptor[] ready = ReadyBuffer(capacity);
         int count = _pollSet.Poll(_results.AsSpan(0, capacity), timeoutUnits);
         int filled = 0;
-        Woken = false;
         for (int i = 0; i < count; i++)
         {
             if (_results[i].Fd == _waker.Fd)
             {
-                Consume(_waker);
+                _waker.Reset(); // consumed here; BaseSelector tells a Wakeup from its own wakes
                 continue;
             }
 

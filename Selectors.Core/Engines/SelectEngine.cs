@@ -86,7 +86,6 @@ internal sealed class SelectEngine : SelectorEngine
             }
         }
 
-        Woken = false;
         try
         {
             SocketSelect.SelectInPlace(_read, _write, _error, timeoutUnits);
@@ -133,7 +132,7 @@ internal sealed class SelectEngine : SelectorEngine
         {
             if (socket == _waker.ReadSocket)
             {
-                Consume(_waker);
+                _waker.Reset(); // consumed here; BaseSelector tells a Wakeup from its own wakes
                 continue;
             }
 

@@ -43,9 +43,6 @@ internal abstract class SelectorEngine : IDisposable
     /// <summary>Whether registrations may be edge-triggered or one-shot (epoll); the others are level-triggered only.</summary>
     internal virtual bool SupportsTriggers => false;
 
-    /// <summary>Whether the last <see cref="Wait"/> ended because of <see cref="Wake"/> (the waker is already reset).</summary>
-    internal bool Woken { get; private protected set; }
-
     /// <summary>Adds a descriptor to the OS interest set; throws, changing nothing, if the OS refuses.</summary>
     internal abstract void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger);
 
@@ -97,12 +94,5 @@ internal abstract class SelectorEngine : IDisposable
         {
             Array.Resize(ref buffer, Math.Max(length, buffer.Length * 2));
         }
-    }
-
-    /// <summary>Resets <paramref name="waker"/> and records the wake; for the engines' wait loops.</summary>
-    private protected void Consume(Waker waker)
-    {
-        waker.Reset();
-        Woken = true;
     }
 }
