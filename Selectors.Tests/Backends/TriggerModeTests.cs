@@ -10,23 +10,11 @@ namespace Selectors.Tests.Backends;
 /// <summary>Edge-triggered and one-shot registration (beyond Python): epoll only, opt-in; level stays the default.</summary>
 [TestFixture("Epoll")]
 [TestFixture("Default")]
-public class TriggerModeTests
+public class TriggerModeTests : SelectorFixture
 {
-    private readonly string _backend;
-    private readonly List<IDisposable> _disposables = new();
-    private BaseSelector _selector = null!;
-
-    public TriggerModeTests(string backend) => _backend = backend;
-
-    [SetUp]
-    public void CreateSelector() => _selector = SelectorFactory.Create(_backend);
-
-    [TearDown]
-    public void DisposeEverything()
+    public TriggerModeTests(string backend)
+        : base(backend)
     {
-        _selector.Close();
-        _disposables.ForEach(disposable => disposable.Dispose());
-        _disposables.Clear();
     }
 
     [Test]
@@ -36,25 +24,25 @@ public class TriggerModeTests
         SelectorKey key = Register(socket, SelectorEvents.Read, SelectorTrigger.Edge);
         peer.Send(new byte[] { 1, 2 });
 
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
         socket.Receive(new byte[1]).Should().Be(1, "read only part: the draining rule is broken on purpose");
-        _selector.Select(0.05).Should().BeEmpty("one byte is still unread, but no new edge came (level would report it)");
+        Selector.Select(0.05).Should().BeEmpty("one byte is still unread, but no new edge came (level would report it)");
 
         peer.Send(new byte[] { 3 });
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) }, "new data is a new edge");
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) }, "new data is a new edge");
         Drain(socket).Should().Be(2, "draining until WouldBlock gets both bytes");
-        _selector.Select(0.05).Should().BeEmpty();
+        Selector.Select(0.05).Should().BeEmpty();
     }
 
     [Test]
     public void LevelTriggered_StaysTheDefault()
     {
         var (socket, peer) = Pair();
-        SelectorKey key = _selector.Register(socket, SelectorEvents.Read);
+        SelectorKey key = Selector.Register(socket, SelectorEvents.Read);
         peer.Send(new byte[] { 1, 2 });
         socket.Receive(new byte[1]);
 
-        _selector.Select(0.05).Should().Equal(new[] { (key, SelectorEvents.Read) }, "level reports what is left unread, as Python");
+        Selector.Select(0.05).Should().Equal(new[] { (key, SelectorEvents.Read) }, "level reports what is left unread, as Python");
     }
 
     [Test]
@@ -64,14 +52,14 @@ public class TriggerModeTests
         SelectorKey key = Register(socket, SelectorEvents.Read, SelectorTrigger.OneShot);
         peer.Send(new byte[] { 1 });
 
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
-        _selector.Select(0.05).Should().BeEmpty("disabled after one report, though still readable");
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
+        Selector.Select(0.05).Should().BeEmpty("disabled after one report, though still readable");
         peer.Send(new byte[] { 2 });
-        _selector.Select(0.05).Should().BeEmpty("new data does not re-arm it either");
+        Selector.Select(0.05).Should().BeEmpty("new data does not re-arm it either");
 
-        _selector.Modify(socket, SelectorEvents.Read).Should().BeSameAs(key, "same events and data: same key, but the registration is re-armed");
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
-        _selector.Select(0.05).Should().BeEmpty();
+        Selector.Modify(socket, SelectorEvents.Read).Should().BeSameAs(key, "same events and data: same key, but the registration is re-armed");
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
+        Selector.Select(0.05).Should().BeEmpty();
     }
 
     [Test]
@@ -80,12 +68,12 @@ public class TriggerModeTests
         var (socket, peer) = Pair();
         SelectorKey key = Register(socket, SelectorEvents.Read, SelectorTrigger.Edge | SelectorTrigger.OneShot);
         peer.Send(new byte[] { 1 });
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
-        _selector.Select(0.05).Should().BeEmpty();
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
+        Selector.Select(0.05).Should().BeEmpty();
 
         SelectorKey level = Modify(socket, SelectorEvents.Read, "level", SelectorTrigger.Level);
-        _selector.Select(1.0).Should().Equal(new[] { (level, SelectorEvents.Read) });
-        _selector.Select(1.0).Should().Equal(new[] { (level, SelectorEvents.Read) }, "level again: reported while readable");
+        Selector.Select(1.0).Should().Equal(new[] { (level, SelectorEvents.Read) });
+        Selector.Select(1.0).Should().Equal(new[] { (level, SelectorEvents.Read) }, "level again: reported while readable");
     }
 
     [Test]
@@ -94,17 +82,17 @@ public class TriggerModeTests
         var (socket, peer) = Pair();
         socket.Blocking = false;
         SelectorKey key = Register(socket, SelectorEvents.Write, SelectorTrigger.Edge);
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Write) });
-        _selector.Select(0.05).Should().BeEmpty("still writable, but no new edge");
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Write) });
+        Selector.Select(0.05).Should().BeEmpty("still writable, but no new edge");
 
         var chunk = new byte[65536];
         while (socket.Send(chunk, 0, chunk.Length, SocketFlags.None, out SocketError error) > 0 && error == SocketError.Success)
         {
         }
 
-        _selector.Select(0.05).Should().BeEmpty("the buffer is full");
+        Selector.Select(0.05).Should().BeEmpty("the buffer is full");
         Drain(peer);
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Write) }, "room again is a new edge");
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Write) }, "room again is a new edge");
     }
 
     [Test]
@@ -112,17 +100,17 @@ public class TriggerModeTests
     {
         var (socket, _) = Pair();
         this.Invoking(_ => Register(socket, SelectorEvents.Read, (SelectorTrigger)4)).Should().Throw<ArgumentOutOfRangeException>();
-        _selector.GetMap().Should().BeEmpty();
+        Selector.GetMap().Should().BeEmpty();
     }
 
-    private SelectorKey Register(Socket socket, SelectorEvents events, SelectorTrigger trigger) => _selector switch
+    private SelectorKey Register(Socket socket, SelectorEvents events, SelectorTrigger trigger) => Selector switch
     {
         EpollSelector epoll => epoll.Register(socket, events, null, trigger),
         DefaultSelector selector => selector.Register(socket, events, null, trigger),
         _ => throw new InvalidOperationException(),
     };
 
-    private SelectorKey Modify(Socket socket, SelectorEvents events, object? data, SelectorTrigger trigger) => _selector switch
+    private SelectorKey Modify(Socket socket, SelectorEvents events, object? data, SelectorTrigger trigger) => Selector switch
     {
         EpollSelector epoll => epoll.Modify(socket, events, data, trigger),
         DefaultSelector selector => selector.Modify(socket, events, data, trigger),
@@ -143,13 +131,6 @@ public class TriggerModeTests
         return total;
     }
 
-    private (Socket A, Socket B) Pair()
-    {
-        var pair = Peers.SocketPair();
-        _disposables.Add(pair.A);
-        _disposables.Add(pair.B);
-        return pair;
-    }
 }
 
 /// <summary>Backends without epoll refuse edge-triggered and one-shot registration instead of pretending.</summary>

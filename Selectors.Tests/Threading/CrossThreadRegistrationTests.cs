@@ -19,24 +19,11 @@ namespace Selectors.Tests.Threading;
 [TestFixture("PollPipe")]
 [TestFixture("Select")]
 [TestFixture("Default")]
-public class CrossThreadRegistrationTests
+public class CrossThreadRegistrationTests : SelectorFixture
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly string _backend;
-    private readonly List<IDisposable> _disposables = new();
-    private BaseSelector _selector = null!;
-
-    public CrossThreadRegistrationTests(string backend) => _backend = backend;
-
-    [SetUp]
-    public void CreateSelector() => _selector = SelectorFactory.Create(_backend);
-
-    [TearDown]
-    public void DisposeEverything()
+    public CrossThreadRegistrationTests(string backend)
+        : base(backend)
     {
-        _selector.Close();
-        _disposables.ForEach(disposable => disposable.Dispose());
-        _disposables.Clear();
     }
 
     [Test]
@@ -46,21 +33,21 @@ public class CrossThreadRegistrationTests
         peer.Send(new byte[] { 1 });
         var selecting = BlockedSelect();
 
-        SelectorKey key = _selector.Register(ready, SelectorEvents.Read, "late");
+        SelectorKey key = Selector.Register(ready, SelectorEvents.Read, "late");
 
         selecting.Result.Wait(Patience).Should().BeTrue("the blocked Select saw the new registration");
         selecting.Result.Result.Should().Equal(new[] { (key, SelectorEvents.Read) });
-        _selector.WokenUp.Should().BeFalse("the change's own wake is internal, not a Wakeup");
+        Selector.WokenUp.Should().BeFalse("the change's own wake is internal, not a Wakeup");
     }
 
     [Test]
     public void N17_AModifyFromAnotherThreadIsSeenByTheBlockedSelect()
     {
         var (socket, _) = Pair();
-        _selector.Register(socket, SelectorEvents.Read, "reading");
+        Selector.Register(socket, SelectorEvents.Read, "reading");
         var selecting = BlockedSelect();
 
-        SelectorKey writing = _selector.Modify(socket, SelectorEvents.Write, "writing");
+        SelectorKey writing = Selector.Modify(socket, SelectorEvents.Write, "writing");
 
         selecting.Result.Wait(Patience).Should().BeTrue("the socket is writable and the blocked Select now asks for that");
         selecting.Result.Result.Should().Equal(new[] { (writing, SelectorEvents.Write) });
@@ -70,15 +57,15 @@ public class CrossThreadRegistrationTests
     public void N17_AnUnregisterFromAnotherThreadTakesEffectInTheBlockedSelect()
     {
         var (socket, peer) = Pair();
-        _selector.Register(socket, SelectorEvents.Read);
+        Selector.Register(socket, SelectorEvents.Read);
         var selecting = BlockedSelect(timeoutSeconds: 1.0);
 
-        _selector.Unregister(socket);
+        Selector.Unregister(socket);
         peer.Send(new byte[] { 1 });
 
         selecting.Result.Wait(Patience).Should().BeTrue();
         selecting.Result.Result.Should().BeEmpty("the socket was no longer registered when it became readable");
-        _selector.GetMap().Should().BeEmpty();
+        Selector.GetMap().Should().BeEmpty();
     }
 
     [Test]
@@ -98,7 +85,7 @@ public class CrossThreadRegistrationTests
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    _selector.Select(buffer, 0.01);
+                    Selector.Select(buffer, 0.01);
                 }
             }
             catch (Exception e)
@@ -117,10 +104,10 @@ public class CrossThreadRegistrationTests
             {
                 for (int round = 0; round < Rounds; round++)
                 {
-                    SelectorKey key = _selector.Register(pair.A, SelectorEvents.Read, index);
-                    _selector.GetKey(pair.A).Should().BeSameAs(key);
-                    SelectorKey modified = _selector.Modify(pair.A, SelectorEvents.Read | SelectorEvents.Write, round);
-                    _selector.Unregister(pair.A).Should().BeSameAs(modified);
+                    SelectorKey key = Selector.Register(pair.A, SelectorEvents.Read, index);
+                    Selector.GetKey(pair.A).Should().BeSameAs(key);
+                    SelectorKey modified = Selector.Modify(pair.A, SelectorEvents.Read | SelectorEvents.Write, round);
+                    Selector.Unregister(pair.A).Should().BeSameAs(modified);
                 }
             }
             catch (Exception e)
@@ -137,16 +124,16 @@ public class CrossThreadRegistrationTests
         selector.Join(Patience).Should().BeTrue();
 
         errors.Should().BeEmpty();
-        _selector.GetMap().Should().BeEmpty();
-        if (_selector is EpollSelector epoll)
+        Selector.GetMap().Should().BeEmpty();
+        if (Selector is EpollSelector epoll)
         {
             EpollFdInfo.Read(epoll.Fileno()).Should().BeEmpty("the kernel's interest list holds nothing but the waker");
         }
 
         var (late, peer) = Pair();
-        SelectorKey lateKey = _selector.Register(late, SelectorEvents.Read);
+        SelectorKey lateKey = Selector.Register(late, SelectorEvents.Read);
         peer.Send(new byte[] { 1 });
-        _selector.Select(1.0).Should().Equal(new[] { (lateKey, SelectorEvents.Read) }, "the selector still works");
+        Selector.Select(1.0).Should().Equal(new[] { (lateKey, SelectorEvents.Read) }, "the selector still works");
     }
 
     [Test]
@@ -155,23 +142,15 @@ public class CrossThreadRegistrationTests
         var (socket, _) = Pair();
         var selecting = BlockedSelect(timeoutSeconds: 30);
 
-        _selector.Close();
+        Selector.Close();
         selecting.Result.Wait(Patience).Should().BeTrue();
-        _selector.Invoking(s => s.Register(socket, SelectorEvents.Read)).Should().Throw<ObjectDisposedException>();
+        Selector.Invoking(s => s.Register(socket, SelectorEvents.Read)).Should().Throw<ObjectDisposedException>();
     }
 
     private SelectingThread<IReadOnlyList<(SelectorKey Key, SelectorEvents Events)>> BlockedSelect(double timeoutSeconds = 30.0)
     {
-        var selecting = new SelectingThread<IReadOnlyList<(SelectorKey Key, SelectorEvents Events)>>(() => _selector.Select(timeoutSeconds));
+        var selecting = new SelectingThread<IReadOnlyList<(SelectorKey Key, SelectorEvents Events)>>(() => Selector.Select(timeoutSeconds));
         selecting.Blocked(Patience).Should().BeTrue("the Select is waiting in the kernel before the change is made");
         return selecting;
-    }
-
-    private (Socket A, Socket B) Pair()
-    {
-        var pair = Peers.SocketPair();
-        _disposables.Add(pair.A);
-        _disposables.Add(pair.B);
-        return pair;
     }
 }

@@ -17,39 +17,26 @@ namespace Selectors.Tests.Threading;
 [TestFixture("PollPipe")]
 [TestFixture("Select")]
 [TestFixture("Default")]
-public class WakeupTests
+public class WakeupTests : SelectorFixture
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly string _backend;
-    private readonly List<IDisposable> _disposables = new();
-    private BaseSelector _selector = null!;
-
-    public WakeupTests(string backend) => _backend = backend;
-
-    [SetUp]
-    public void CreateSelector() => _selector = SelectorFactory.Create(_backend);
-
-    [TearDown]
-    public void DisposeEverything()
+    public WakeupTests(string backend)
+        : base(backend)
     {
-        _selector.Close();
-        _disposables.ForEach(disposable => disposable.Dispose());
-        _disposables.Clear();
     }
 
     [Test]
     public void AWakeupFromAnotherThreadEndsABlockedSelect_AndIsToldApartFromATimeout()
     {
         Socket idle = RegisteredIdleSocket();
-        var selecting = new SelectingThread<(int Count, bool WokenUp)>(() => (_selector.Select(30.0).Count, _selector.WokenUp));
+        var selecting = new SelectingThread<(int Count, bool WokenUp)>(() => (Selector.Select(30.0).Count, Selector.WokenUp));
         selecting.Blocked(Patience).Should().BeTrue("the Select is waiting in the kernel");
 
-        _selector.Wakeup();
+        Selector.Wakeup();
 
         selecting.Result.Wait(Patience).Should().BeTrue("Wakeup ended the wait");
         selecting.Result.Result.Should().Be((0, true));
-        _selector.Select(0.05).Should().BeEmpty();
-        _selector.WokenUp.Should().BeFalse("that one timed out");
+        Selector.Select(0.05).Should().BeEmpty();
+        Selector.WokenUp.Should().BeFalse("that one timed out");
         idle.Connected.Should().BeTrue();
     }
 
@@ -57,14 +44,14 @@ public class WakeupTests
     public void AWakeupBeforeSelectIsKept_AndConsumedByOneSelect()
     {
         RegisteredIdleSocket();
-        _selector.Wakeup();
+        Selector.Wakeup();
 
-        TimeSpan first = Time(() => _selector.Select(30.0).Should().BeEmpty());
-        _selector.WokenUp.Should().BeTrue();
+        TimeSpan first = Time(() => Selector.Select(30.0).Should().BeEmpty());
+        Selector.WokenUp.Should().BeTrue();
         first.Should().BeLessThan(TimeSpan.FromSeconds(5), "a wakeup that came first is not lost");
 
-        TimeSpan second = Time(() => _selector.Select(0.2).Should().BeEmpty());
-        _selector.WokenUp.Should().BeFalse();
+        TimeSpan second = Time(() => Selector.Select(0.2).Should().BeEmpty());
+        Selector.WokenUp.Should().BeFalse();
         second.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(190), "the wakeup was consumed: the next Select waits");
     }
 
@@ -72,47 +59,47 @@ public class WakeupTests
     public void ManyWakeupsBeforeTheSelectorWakesCostOneSignal()
     {
         RegisteredIdleSocket();
-        long before = _selector.Engine.Waker.SignalCount;
+        long before = Selector.Engine.Waker.SignalCount;
 
         var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
         {
             for (int i = 0; i < 250; i++)
             {
-                _selector.Wakeup();
+                Selector.Wakeup();
             }
         })).ToList();
         threads.ForEach(thread => thread.Start());
         threads.ForEach(thread => thread.Join());
 
-        (_selector.Engine.Waker.SignalCount - before).Should().Be(1, "1,000 wakeups before the selector drained coalesce into one write");
-        if (_selector.Backend != SelectorBackend.Select && _backend != "PollPipe")
+        (Selector.Engine.Waker.SignalCount - before).Should().Be(1, "1,000 wakeups before the selector drained coalesce into one write");
+        if (Selector.Backend != SelectorBackend.Select && BackendName != "PollPipe")
         {
-            EventFdCount(_selector.Engine.Waker.Fd).Should().Be(1, "the eventfd counter shows the one write");
+            EventFdCount(Selector.Engine.Waker.Fd).Should().Be(1, "the eventfd counter shows the one write");
         }
 
-        _selector.Select(0).Should().BeEmpty();
-        _selector.WokenUp.Should().BeTrue();
-        _selector.Wakeup();
-        (_selector.Engine.Waker.SignalCount - before).Should().Be(2, "after the drain the next wakeup signals again");
+        Selector.Select(0).Should().BeEmpty();
+        Selector.WokenUp.Should().BeTrue();
+        Selector.Wakeup();
+        (Selector.Engine.Waker.SignalCount - before).Should().Be(2, "after the drain the next wakeup signals again");
     }
 
     [Test]
     public void AWakeupDoesNotHideReadyKeys()
     {
-        var (a, peer) = Track(Peers.SocketPair());
-        SelectorKey key = _selector.Register(a, SelectorEvents.Read);
+        var (a, peer) = Pair();
+        SelectorKey key = Selector.Register(a, SelectorEvents.Read);
         peer.Send(new byte[] { 1 });
-        _selector.Wakeup();
+        Selector.Wakeup();
 
-        _selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
-        _selector.WokenUp.Should().BeTrue();
+        Selector.Select(1.0).Should().Equal(new[] { (key, SelectorEvents.Read) });
+        Selector.WokenUp.Should().BeTrue();
     }
 
     [Test]
     public void WakeupAfterCloseThrowsObjectDisposed()
     {
-        _selector.Close();
-        _selector.Invoking(s => s.Wakeup()).Should().Throw<ObjectDisposedException>();
+        Selector.Close();
+        Selector.Invoking(s => s.Wakeup()).Should().Throw<ObjectDisposedException>();
     }
 
     [Test]
@@ -126,29 +113,22 @@ public class WakeupTests
             var waker = new Thread(() =>
             {
                 go.Wait();
-                _selector.Wakeup();
+                Selector.Wakeup();
             });
             waker.Start();
             go.Set();
-            TimeSpan took = Time(() => _selector.Select(10.0));
+            TimeSpan took = Time(() => Selector.Select(10.0));
             waker.Join();
-            _selector.WokenUp.Should().BeTrue($"round {round}");
+            Selector.WokenUp.Should().BeTrue($"round {round}");
             took.Should().BeLessThan(TimeSpan.FromSeconds(5), $"round {round} was woken, not timed out");
         }
     }
 
     private Socket RegisteredIdleSocket()
     {
-        var (a, _) = Track(Peers.SocketPair());
-        _selector.Register(a, SelectorEvents.Read);
+        var (a, _) = Pair();
+        Selector.Register(a, SelectorEvents.Read);
         return a;
-    }
-
-    private (Socket A, Socket B) Track((Socket A, Socket B) pair)
-    {
-        _disposables.Add(pair.A);
-        _disposables.Add(pair.B);
-        return pair;
     }
 
     private static long EventFdCount(int fd)
