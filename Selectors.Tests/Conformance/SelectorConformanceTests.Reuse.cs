@@ -104,7 +104,15 @@ public partial class SelectorConformanceTests
     {
         if (SocketsOnly)
         {
-            return; // no SafeHandle but a socket's can be registered here, and those are never reference-counted
+            // Only sockets register here, and a socket's handle is never reference-counted: Close lets go of the
+            // registration and leaves the caller's socket as it was.
+            var (socket, peer) = SocketPair();
+            _selector.Register(socket, SelectorEvents.Read);
+            _selector.Close();
+            socket.SafeHandle.IsClosed.Should().BeFalse();
+            peer.Send(new byte[] { 7 });
+            socket.Receive(new byte[1]).Should().Be(1, "the socket still works after the selector closed");
+            return;
         }
 
         var (read, write) = Peers.Pipe();
@@ -126,17 +134,8 @@ public partial class SelectorConformanceTests
     [Test]
     public void O5_AnEventLeftInTheBatchIsDroppedWhenItsKeyIsUnregistered()
     {
-        var (a, peerOfA) = SocketPair();
-        var (b, peerOfB) = SocketPair();
-        _selector.Register(a, SelectorEvents.Read, "A");
-        _selector.Register(b, SelectorEvents.Read, "B");
-        peerOfA.Send(new byte[] { 1 });
-        peerOfB.Send(new byte[] { 1 });
         var one = new (SelectorKey Key, SelectorEvents Events)[1];
-
-        _selector.Select(one, 1.0).Should().Be(1);
-        Socket first = (Socket)one[0].Key.FileObject;
-        Socket other = first == a ? b : a;
+        var (first, other) = TwoReadyOneHandedOut(one);
         first.Receive(new byte[1]).Should().Be(1, "handling the first event drains it");
         _selector.Unregister(other);
 
@@ -146,17 +145,8 @@ public partial class SelectorConformanceTests
     [Test]
     public void O5_AnEventLeftInTheBatchIsDroppedWhenItsKeyIsModified()
     {
-        var (a, peerOfA) = SocketPair();
-        var (b, peerOfB) = SocketPair();
-        _selector.Register(a, SelectorEvents.Read, "A");
-        _selector.Register(b, SelectorEvents.Read, "B");
-        peerOfA.Send(new byte[] { 1 });
-        peerOfB.Send(new byte[] { 1 });
         var one = new (SelectorKey Key, SelectorEvents Events)[1];
-
-        _selector.Select(one, 1.0).Should().Be(1);
-        Socket first = (Socket)one[0].Key.FileObject;
-        Socket other = first == a ? b : a;
+        var (first, other) = TwoReadyOneHandedOut(one);
         first.Receive(new byte[1]).Should().Be(1, "handling the first event drains it");
         SelectorKey modified = _selector.Modify(other, SelectorEvents.Write, "now writing");
 
@@ -167,15 +157,8 @@ public partial class SelectorConformanceTests
     [Test]
     public void O5_AnEventLeftInTheBatchIsNotReportedForANewRegistrationOfItsNumber()
     {
-        var (a, peerOfA) = SocketPair();
-        var (b, peerOfB) = SocketPair();
-        _selector.Register(a, SelectorEvents.Read, "A");
-        _selector.Register(b, SelectorEvents.Read, "B");
-        peerOfA.Send(new byte[] { 1 });
-        peerOfB.Send(new byte[] { 1 });
         var one = new (SelectorKey Key, SelectorEvents Events)[1];
-        _selector.Select(one, 1.0).Should().Be(1);
-        Socket other = one[0].Key.FileObject == a ? b : a;
+        var (_, other) = TwoReadyOneHandedOut(one);
         int number = (int)other.Handle;
 
         _selector.Unregister(other);
@@ -256,5 +239,22 @@ public partial class SelectorConformanceTests
 
         blocked.Wait(TimeSpan.FromSeconds(5)).Should().BeTrue("an infinite Select with nothing registered still wakes");
         blocked.Result.Should().Be(0);
+    }
+
+    /// <summary>
+    /// Two readable sockets registered for Read, and a span Select with room for one: the one handed out, and the
+    /// other, whose event waits in the rest of the batch.
+    /// </summary>
+    private (Socket First, Socket Other) TwoReadyOneHandedOut(Span<(SelectorKey Key, SelectorEvents Events)> one)
+    {
+        var (a, peerOfA) = SocketPair();
+        var (b, peerOfB) = SocketPair();
+        _selector.Register(a, SelectorEvents.Read, "A");
+        _selector.Register(b, SelectorEvents.Read, "B");
+        peerOfA.Send(new byte[] { 1 });
+        peerOfB.Send(new byte[] { 1 });
+        _selector.Select(one, 1.0).Should().Be(1);
+        Socket first = (Socket)one[0].Key.FileObject;
+        return (first, first == a ? b : a);
     }
 }
