@@ -1,6 +1,6 @@
 using System;
-using System.IO;
 using System.Threading;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Loop;
 
@@ -20,9 +20,7 @@ internal sealed class LoopThread
     {
         _thread = new Thread(() =>
         {
-            // "/proc/thread-self" links to "PID/task/TID": the kernel's id of this thread.
-            string link = new DirectoryInfo("/proc/thread-self").LinkTarget ?? string.Empty;
-            _tid = int.TryParse(Path.GetFileName(link), out int tid) ? tid : 0;
+            _tid = TestInterop.GetTid();
             _started.Set();
             try
             {
@@ -46,48 +44,7 @@ internal sealed class LoopThread
     /// <summary>Waits at most <paramref name="bound"/> for RunForever to return.</summary>
     public bool Join(TimeSpan bound) => _thread.Join(bound);
 
-    /// <summary>
-    /// Waits at most <paramref name="bound"/> until the thread sleeps in epoll_wait, poll or select (its wait channel,
-    /// or, where the kernel hides that, its state); true if it does.
-    /// </summary>
-    public bool WaitUntilAsleep(TimeSpan bound)
-    {
-        if (!_started.Wait(bound) || _tid == 0)
-        {
-            return false;
-        }
-
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < bound)
-        {
-            if (IsAsleepInAWait())
-            {
-                return true;
-            }
-
-            Thread.Sleep(1);
-        }
-
-        return false;
-    }
-
-    private bool IsAsleepInAWait()
-    {
-        try
-        {
-            string wchan = File.ReadAllText($"/proc/self/task/{_tid}/wchan");
-            if (wchan.Contains("poll", StringComparison.Ordinal) || wchan.Contains("select", StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            string stat = File.ReadAllText($"/proc/self/task/{_tid}/stat");
-            // "TID (NAME) STATE ...": the name may hold spaces and parentheses, so the state follows the last ')'.
-            return wchan is "" or "0" && stat[(stat.LastIndexOf(')') + 2)..].StartsWith('S');
-        }
-        catch (IOException)
-        {
-            return false; // the thread has ended
-        }
-    }
+    /// <summary>Waits at most <paramref name="bound"/> until the thread sleeps in epoll_wait or poll; true if it does.</summary>
+    public bool WaitUntilAsleep(TimeSpan bound) =>
+        _started.Wait(bound) && KernelWait.UntilBlockedInWait(_tid, bound);
 }
