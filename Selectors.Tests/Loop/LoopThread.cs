@@ -20,7 +20,7 @@ internal sealed class LoopThread
     {
         _thread = new Thread(() =>
         {
-            _tid = TestInterop.GetTid();
+            _tid = KernelWait.CurrentThreadId();
             _started.Set();
             try
             {
@@ -44,7 +44,7 @@ internal sealed class LoopThread
     /// <summary>Waits at most <paramref name="bound"/> for RunForever to return.</summary>
     public bool Join(TimeSpan bound) => _thread.Join(bound);
 
-    /// <summary>Waits at most <paramref name="bound"/> until the thread sleeps in epoll_wait or poll; true if it does.</summary>
+    /// <summary>Waits at most <paramref name="bound"/> until the thread is blocked in the OS's wait (see <see cref="KernelWait"/>); true if it is.</summary>
     public bool WaitUntilAsleep(TimeSpan bound) =>
         _started.Wait(bound) && KernelWait.UntilBlockedInWait(_tid, bound);
 }

@@ -14,7 +14,7 @@ internal sealed class SelectingThread<T>
         Result = Task.Factory.StartNew(
             () =>
             {
-                _tid.SetResult(TestInterop.GetTid());
+                _tid.SetResult(KernelWait.CurrentThreadId());
                 return select();
             },
             TaskCreationOptions.LongRunning);
@@ -23,7 +23,7 @@ internal sealed class SelectingThread<T>
     /// <summary>The Select's result.</summary>
     internal Task<T> Result { get; }
 
-    /// <summary>Waits until the Select is blocked in epoll_wait or poll; false if it returned or never got there.</summary>
+    /// <summary>Waits until the Select is blocked in the OS's wait (see <see cref="KernelWait"/>); false if it returned or never got there.</summary>
     internal bool Blocked(TimeSpan timeout) =>
         _tid.Task.Wait(timeout) && KernelWait.UntilBlockedInWait(_tid.Task.Result, timeout) && !Result.IsCompleted;
 }
