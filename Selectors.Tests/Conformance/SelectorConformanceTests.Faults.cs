@@ -52,7 +52,7 @@ public partial class SelectorConformanceTests
     }
 
     [TestCase("tcp")]
-    [TestCase("unix")]
+    [TestCase("unix", ExcludePlatform = "Win", Reason = NotOnWindows.UnixSockets)]
     public void K5_Fault_PeerHalfCloseIsReadableAtEndOfFileWhileTheSocketStaysWritable(string kind)
     {
         var (ours, peer) = Connected(kind);
@@ -70,7 +70,7 @@ public partial class SelectorConformanceTests
     }
 
     [TestCase("tcp")]
-    [TestCase("unix")]
+    [TestCase("unix", ExcludePlatform = "Win", Reason = NotOnWindows.UnixSockets)]
     public void K5_Fault_WritingToAClosedPeerThrowsWhileTheSocketIsReportedHungUp(string kind)
     {
         var (ours, peer) = Connected(kind);
@@ -87,6 +87,7 @@ public partial class SelectorConformanceTests
 
     [TestCase("tcp")]
     [TestCase("unix")]
+    [Platform(Exclude = "Win", Reason = NotOnWindows.KillSignal)]
     public void K5_Fault_PeerProcessKilledIsReportedAsHangUp(string kind)
     {
         var (ours, peer) = ConnectedToAPeerProcess(kind);
@@ -120,6 +121,7 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
+    [Platform(Exclude = "Win", Reason = NotOnWindows.Pipes)]
     public void K5_Fault_PipeWithWriterClosedStaysReadableUntilDrainedThenReadsEndOfFile()
     {
         var (read, write) = Pipe();
@@ -138,6 +140,7 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
+    [Platform(Exclude = "Win", Reason = NotOnWindows.Pipes)]
     public void K5_Fault_PipeWithReaderClosedIsWritableAndWriteFailsWithEpipe()
     {
         var (read, write) = Pipe();

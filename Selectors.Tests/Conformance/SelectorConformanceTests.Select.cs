@@ -116,6 +116,7 @@ public partial class SelectorConformanceTests
     [TestCase(SelectorEvents.Read)]
     [TestCase(SelectorEvents.Write)]
     [TestCase(Both)]
+    [Platform(Exclude = "Win", Reason = NotOnWindows.Pipes)]
     public void K5_PipeReadEndWithWriterClosedIsHungUp(SelectorEvents interest)
     {
         var (read, write) = Pipe();
@@ -131,6 +132,7 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
+    [Platform(Exclude = "Win", Reason = NotOnWindows.Pipes)]
     public void K5_PipeWriteEndWithReaderClosedIsWritable()
     {
         var (read, write) = Pipe();
@@ -146,12 +148,24 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
-    public void K5_RefusedConnectIsReadableAndWritable()
+    public void K5_RefusedConnectIsWritable_AndReadableOnUnix()
     {
         var socket = Track(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false });
         socket.Invoking(s => s.Connect(new IPEndPoint(IPAddress.Loopback, ClosedPort()))).Should().Throw<SocketException>();
         SelectorKey key = _selector.Register(socket, Both);
-        EventsOf(key).Should().Be(Both);
+
+        // Unix reports POLLOUT|POLLERR|POLLHUP: both. Winsock reports the failure in the error set, which the select
+        // backend merges into Write (spec N15), as Python's SelectSelector does on Windows; whether the read set has it
+        // too is Winsock's to say (Wine, on Linux's sockets, sometimes adds the hang-up there), so only Write is asserted.
+        SelectorEvents events = EventsOf(key);
+        if (OperatingSystem.IsWindows())
+        {
+            events.Should().HaveFlag(SelectorEvents.Write);
+        }
+        else
+        {
+            events.Should().Be(Both);
+        }
     }
 
     [Test]
@@ -186,6 +200,10 @@ public partial class SelectorConformanceTests
         {
             case SelectorBackend.Poll:
                 EventsOf(key).Should().Be(Both, "POLLNVAL counts as both");
+                break;
+            case SelectorBackend.Select when OperatingSystem.IsWindows():
+                // Winsock's select refuses the closed handle, as Python's select raises there (docs/reliability.md).
+                _selector.Invoking(s => s.Select(0.05)).Should().Throw<SocketException>().Which.SocketErrorCode.Should().Be(SocketError.NotSocket);
                 break;
             default:
                 // epoll: closing the only descriptor removed it from the kernel's interest list.
@@ -258,6 +276,7 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
+    [Platform(Exclude = "Win", Reason = NotOnWindows.LowestNumberReused)]
     public void O1_AClosedAndReusedNumberStaysRegisteredUntilUnregistered()
     {
         var (a, a2) = Peers.SocketPairFds();
@@ -275,7 +294,7 @@ public partial class SelectorConformanceTests
     }
 
     [Test]
-    public void Q1_DefaultSelectorIsEpollOnLinuxAndSaysSo()
+    public void Q1_DefaultSelectorIsThePlatformsBestAndSaysSo()
     {
         if (_selector is not DefaultSelector)
         {
@@ -284,9 +303,9 @@ public partial class SelectorConformanceTests
         }
 
         _selector.Backend.Should().Be(DefaultSelector.ChosenBackend);
-        if (OperatingSystem.IsLinux() && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DefaultSelector.BackendVariable)))
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DefaultSelector.BackendVariable)))
         {
-            _selector.Backend.Should().Be(SelectorBackend.Epoll);
+            _selector.Backend.Should().Be(SelectorFactory.PlatformDefault, "epoll on Linux, select on Windows, poll on other Unix");
         }
     }
 

@@ -48,7 +48,7 @@ public partial class SelectorConformanceTests
     private BaseSelector NewSelector() =>
         _backend == "Default" ? new DefaultSelector() : SelectorFactory.Create(Enum.Parse<SelectorBackend>(_backend));
 
-    /// <summary>A connected Unix socket pair, disposed after the test.</summary>
+    /// <summary>A connected socket pair (<see cref="Peers.SocketPair"/>: Unix sockets; loopback TCP on Windows), disposed after the test.</summary>
     private (Socket A, Socket B) SocketPair()
     {
         var (a, b) = Peers.SocketPair();

@@ -1,6 +1,7 @@
 using System;
 using FluentAssertions;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Core;
 
@@ -8,24 +9,25 @@ namespace Selectors.Tests.Core;
 [TestFixture]
 public sealed class DefaultSelectorChoiceTests
 {
+    /// <summary>Why the epoll and poll cases run on Linux only.</summary>
+    private const string EpollAndPollAreUnix = "epoll is Linux's and poll is tested on Linux; Windows has the select backend only";
+
     [Test]
-    [Platform("Linux")]
-    public void Q1_Probe_ChoosesEpollOnLinux()
+    public void Q1_Probe_ChoosesThePlatformsBest()
     {
-        DefaultSelector.Choose(null).Should().Be(SelectorBackend.Epoll);
-        DefaultSelector.Choose("").Should().Be(SelectorBackend.Epoll);
-        DefaultSelector.Choose("   ").Should().Be(SelectorBackend.Epoll);
+        DefaultSelector.Choose(null).Should().Be(SelectorFactory.PlatformDefault);
+        DefaultSelector.Choose("").Should().Be(SelectorFactory.PlatformDefault);
+        DefaultSelector.Choose("   ").Should().Be(SelectorFactory.PlatformDefault);
     }
 
     [Test]
-    [Platform("Linux")]
-    public void Q1_ChosenBackend_IsEpoll_UnlessOverridden()
+    public void Q1_ChosenBackend_IsThePlatformsBest_UnlessOverridden()
     {
         string? forced = Environment.GetEnvironmentVariable(DefaultSelector.BackendVariable);
         DefaultSelector.ChosenBackend.Should().Be(DefaultSelector.Choose(forced));
         if (string.IsNullOrWhiteSpace(forced))
         {
-            DefaultSelector.ChosenBackend.Should().Be(SelectorBackend.Epoll);
+            DefaultSelector.ChosenBackend.Should().Be(SelectorFactory.PlatformDefault, "epoll on Linux, select on Windows, poll on other Unix");
         }
     }
 
@@ -64,33 +66,23 @@ public sealed class DefaultSelectorChoiceTests
         FluentActions.Invoking(() => DefaultSelector.Choose(value)).Should().Throw<InvalidOperationException>()
             .WithMessage("*SELECTORS_BACKEND*");
 
-    [Test]
-    [Platform("Linux")]
-    public void Q1_BackendProperty_MatchesTheSelector()
+    [TestCase(SelectorBackend.Epoll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
+    [TestCase(SelectorBackend.Poll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
+    [TestCase(SelectorBackend.Select)]
+    public void Q1_BackendProperty_MatchesTheSelector(SelectorBackend backend)
     {
-        using (var epoll = new EpollSelector())
+        using (BaseSelector selector = SelectorFactory.Create(backend))
         {
-            epoll.Backend.Should().Be(SelectorBackend.Epoll);
-        }
-
-        using (var poll = new PollSelector())
-        {
-            poll.Backend.Should().Be(SelectorBackend.Poll);
-        }
-
-        using (var select = new SelectSelector())
-        {
-            select.Backend.Should().Be(SelectorBackend.Select);
+            selector.Backend.Should().Be(backend);
         }
 
         using var chosen = new DefaultSelector();
         chosen.Backend.Should().Be(DefaultSelector.ChosenBackend);
     }
 
-    [TestCase(SelectorBackend.Epoll)]
-    [TestCase(SelectorBackend.Poll)]
+    [TestCase(SelectorBackend.Epoll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
+    [TestCase(SelectorBackend.Poll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
     [TestCase(SelectorBackend.Select)]
-    [Platform("Linux")]
     public void Q1_CreateEngine_ForEachBackend_Works(SelectorBackend backend)
     {
         using var engine = DefaultSelector.CreateEngine(backend);

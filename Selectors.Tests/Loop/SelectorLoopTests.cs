@@ -49,7 +49,7 @@ public sealed partial class SelectorLoopTests(string backend)
         _sockets.Clear();
     }
 
-    /// <summary>A connected Unix socket pair, disposed after the test.</summary>
+    /// <summary>A connected socket pair (<see cref="Peers.SocketPair"/>: Unix sockets; loopback TCP on Windows), disposed after the test.</summary>
     private (Socket A, Socket B) Pair()
     {
         var (a, b) = Peers.SocketPair();

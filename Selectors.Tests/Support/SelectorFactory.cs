@@ -19,6 +19,13 @@ internal static class SelectorFactory
     };
 
     /// <summary>
+    /// The backend <see cref="DefaultSelector"/> promises this OS when nothing overrides it (DESIGN.md, spec Q1): epoll
+    /// on Linux, select on Windows, poll on other Unix.
+    /// </summary>
+    internal static SelectorBackend PlatformDefault =>
+        OperatingSystem.IsLinux() ? SelectorBackend.Epoll : OperatingSystem.IsWindows() ? SelectorBackend.Select : SelectorBackend.Poll;
+
+    /// <summary>
     /// A selector by fixture name: a backend's name, <c>Default</c>, or <c>PollPipe</c> (the poll selector with the pipe
     /// waker that Unix without eventfd uses, run here on Linux).
     /// </summary>

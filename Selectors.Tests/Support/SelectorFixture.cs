@@ -35,7 +35,7 @@ public abstract class SelectorFixture
         _disposables.Clear();
     }
 
-    /// <summary>A connected Unix socket pair, disposed after the test.</summary>
+    /// <summary>A connected socket pair (<see cref="Peers.SocketPair"/>: Unix sockets; loopback TCP on Windows), disposed after the test.</summary>
     protected (Socket A, Socket B) Pair()
     {
         var pair = Peers.SocketPair();
