@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The Windows leg: the test assembly and the examples published self-contained for win-x64 and run under Wine (Debian's
+# wine64), where DefaultSelector is the select backend over Winsock. It runs the conformance suite on the select and
+# default selectors, SelectorLoop and the Wakeup / cross-thread / Close-from-another-thread tests on both, and the
+# default-choice tests; then the echo example under Wine answers a python3 client on the Linux side. The last stdout
+# line is `wine: N passed, N failed, N skipped`: the runner's counts plus the echo check.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+# --no-install-recommends leaves out the `wine` package and its /usr/bin wrappers: the loader is called by its path.
+wine=/usr/lib/wine/wine64
+wineserver=/usr/lib/wine/wineserver
+
+install_missing() {
+  local need=()
+  [ -x "$wine" ] || need+=(wine64)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
+  [ ${#need[@]} -gt 0 ] || return 0
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid" 2>/dev/null || true; fi
+  # Our prefix's wineserver and the services it started (winedevice, ...), and nothing of any other prefix.
+  [ -d "${WINEPREFIX:-}" ] && "$wineserver" -k 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+started=$SECONDS
+install_missing
+echo "wine leg: tools ready in $((SECONDS - started)) s"
+
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all
+# .NET's write-xor-execute double mapping of JIT code crashes under Wine when a dynamic method's code is freed once a
+# socket exists (a finalizer's "Internal CLR error", reproduced outside the tests); a hardening of the runtime that
+# these tests do not exercise.
+export DOTNET_EnableWriteXorExecute=0
+started=$SECONDS
+"$wine" wineboot --init >/dev/null 2>&1
+echo "wine leg: prefix ready in $((SECONDS - started)) s"
+
+started=$SECONDS
+dotnet publish Selectors.Tests -c Release -r win-x64 --self-contained -o "$work/tests" -nologo -v quiet
+dotnet publish Selectors.Examples -c Release -r win-x64 --self-contained -o "$work/examples" -nologo -v quiet
+echo "wine leg: published in $((SECONDS - started)) s"
+
+# What applies to Windows, where select is the only backend and the default one. Within these fixtures, tests that
+# cannot apply there (pipes, raw descriptor numbers, /proc, signals) carry [Platform(Exclude = "Win")].
+tests=(
+  'Selectors\.Tests\.Conformance\.SelectorConformanceTests\("(Select|Default)"\)'
+  'Selectors\.Tests\.Loop\.SelectorLoopTests\("(Select|Default)"\)'
+  # Wakeup, changes from another thread and Close from another thread while Select blocks (the conformance suite's
+  # P3 tests are Close's other half).
+  'Selectors\.Tests\.Threading\.(WakeupTests|CrossThreadRegistrationTests)\("(Select|Default)"\)'
+  # DefaultSelector picks select on Windows.
+  'Selectors\.Tests\.Core\.DefaultSelectorChoiceTests\.'
+)
+args=(--leg wine-tests)
+for pattern in "${tests[@]}"; do args+=(--test "$pattern"); done
+started=$SECONDS
+log="$work/tests.log"
+# The runner takes ~20 s here; the bound only keeps a hung process from holding CI.
+status=0
+timeout 600 "$wine" "$work/tests/Selectors.Tests.exe" "${args[@]}" | tee "$log" || status=$?
+echo "wine leg: tests ran in $((SECONDS - started)) s (exit $status)"
+
+passed=0 failed=0 skipped=0
+if [[ "$(grep -E '^wine-tests: ' "$log" | tail -n 1)" =~ ^wine-tests:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+  passed=${BASH_REMATCH[1]} failed=${BASH_REMATCH[2]} skipped=${BASH_REMATCH[3]}
+  [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1 # a non-zero exit with no failure counted still fails the leg
+else
+  echo "wine leg: the test runner printed no result line"
+  failed=1
+fi
+
+# The echo example under Wine, a python3 client on the Linux side over 127.0.0.1: lines, a pipelined burst, binary
+# bytes and a message far larger than a socket buffer must all come back byte-exact.
+echo_check() {
+  local out="$work/echo.out" port
+  "$wine" "$work/examples/Selectors.Examples.exe" echo --port 0 >"$out" 2>"$work/echo.err" &
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    grep -q '^listening on ' "$out" && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$out" | head -n 1)
+  if [ -z "$port" ]; then
+    echo "echo: no 'listening on' line within 30 s: $(head -c 500 "$out" "$work/echo.err")"
+    return 1
+  fi
+  grep -q '(backend: Select)' "$out" || { echo "echo: not on the select backend: $(head -n 1 "$out")"; return 1; }
+
+  timeout 60 python3 - "$port" <<'PY'
+import socket, sys
+
+messages = [
+    b"hello\n",
+    b"a second line\n",
+    b"three\nlines\nat once\n",
+    bytes(range(256)) * 4,
+    bytes((i * 7 + 3) % 256 for i in range(1 << 20)),  # 1 MiB: the server must handle partial sends
+]
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20) as client:
+    for message in messages:
+        client.sendall(message)
+        echoed = bytearray()
+        while len(echoed) < len(message):
+            chunk = client.recv(1 << 16)
+            if not chunk:
+                sys.exit(f"echo: the server closed after {len(echoed)} of {len(message)} bytes")
+            echoed += chunk
+        if echoed != message:
+            sys.exit(f"echo: {len(message)} bytes sent, different bytes came back")
+print(f"echo: {len(messages)} messages, {sum(map(len, messages))} bytes echoed byte-exact")
+PY
+}
+
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
+}
+
+started=$SECONDS
+if echo_check; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED echo example under Wine"; fi
+stop_server
+echo "wine leg: echo check in $((SECONDS - started)) s"
+
+echo "wine: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
