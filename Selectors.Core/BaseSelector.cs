@@ -196,7 +196,7 @@ public abstract class BaseSelector : ISelector
     /// <param name="timeout">As in <see cref="Select(TimeSpan?)"/>.</param>
     /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
     /// <exception cref="ArgumentException"><paramref name="ready"/> is empty.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">The wait failed (epoll, poll).</exception>
+    /// <exception cref="UnixSystemCallException">The wait failed (epoll, poll).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
     /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
     /// <exception cref="InvalidOperationException">Another thread is in Select on this selector.</exception>

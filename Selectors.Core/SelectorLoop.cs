@@ -93,7 +93,7 @@ public sealed class SelectorLoop : IDisposable
     private long _turnSequence;
 
     /// <summary>A loop on a new <see cref="DefaultSelector"/>, which it owns: <see cref="Dispose"/> closes it.</summary>
-    /// <exception cref="Mono.Unix.UnixIOException">The selector's OS object could not be created.</exception>
+    /// <exception cref="UnixSystemCallException">The selector's OS object could not be created.</exception>
     public SelectorLoop()
         : this(new DefaultSelector(), ownsSelector: true)
     {
