@@ -172,7 +172,7 @@ public partial class SelectorConformanceTests
     public void C6_DuplicatedDescriptorsAreIndependentRegistrations()
     {
         var (a, _) = SocketPair();
-        int dup = Syscall.dup((int)a.Handle);
+        int dup = Peers.Dup((int)a.Handle);
         _fds.Add(dup);
         SelectorKey original = _selector.Register(a, SelectorEvents.Write);
         SelectorKey duplicate = _selector.Register(dup, SelectorEvents.Write);
@@ -342,7 +342,7 @@ public partial class SelectorConformanceTests
         var (a, b) = Peers.SocketPairFds();
         _selector.Register(a, SelectorEvents.Read);
         Peers.Close(a);
-        int reused = Syscall.dup(b);
+        int reused = Peers.Dup(b);
         _fds.Add(b);
         _fds.Add(reused);
         reused.Should().Be(a, "the lowest free number is reused");
