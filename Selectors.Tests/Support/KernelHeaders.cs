@@ -4,18 +4,20 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using NUnit.Framework;
 
 namespace Selectors.Tests.Support;
 
 /// <summary>
 /// The kernel's (C library headers') view of the epoll and poll ABI: a tiny C program compiled with <c>cc</c> at test
-/// time prints struct sizes, field offsets and constants as <c>NAME=value</c> lines. Compiled once per test run.
+/// time prints struct sizes, field offsets and constants (errno numbers too) as <c>NAME=value</c> lines. Compiled once per test run.
 /// </summary>
 internal static class KernelHeaders
 {
     private const string Program = """
         #define _GNU_SOURCE
+        #include <errno.h>
         #include <stdio.h>
         #include <stddef.h>
         #include <poll.h>
@@ -69,6 +71,7 @@ internal static class KernelHeaders
             CONST(POLLWRBAND);
             CONST(POLLMSG);
             CONST(POLLRDHUP);
+            ERRNO_CONSTANTS
             return 0;
         }
         """;
@@ -89,7 +92,9 @@ internal static class KernelHeaders
         {
             string source = Path.Combine(dir, "abi.c");
             string exe = Path.Combine(dir, "abi");
-            File.WriteAllText(source, Program);
+            // Every errno name the library's Linux table knows, so a name missing from <errno.h> fails to compile.
+            string errno = string.Concat(Selectors.ErrnoTable.Linux.Names.Order(StringComparer.Ordinal).Select(name => $"CONST({name}); "));
+            File.WriteAllText(source, Program.Replace("ERRNO_CONSTANTS", errno, StringComparison.Ordinal));
             Run("cc", ["-std=c99", "-Wall", "-Werror", "-o", exe, source], "compiling the C probe program");
             string output = Run(exe, [], "running the C probe program");
 
