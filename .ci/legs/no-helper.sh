@@ -45,13 +45,26 @@ echo "$leg leg: published to $out without libMonoPosixHelper ($((SECONDS - start
 
 # The error and signal paths, where the libraries once asked the helper to translate errno: the conformance suite on
 # every backend, the signal-interruption fixtures (both layers), the OS-error fixture and the failed-call fixture.
+patterns=(
+  '^Selectors\.Tests\.Conformance\.SelectorConformanceTests\('
+  '^Selectors\.Tests\.Core\.\w*SignalInterruptionTests[.(]'
+  '^Selectors\.Tests\.Core\.OsErrorTests[.(]'
+  '^Selectors\.Tests\.Core\.FailedCallsLeaveSelectorUnchangedTests[.(]'
+)
+selection=()
+for pattern in "${patterns[@]}"; do
+  # A renamed fixture would otherwise drop out of the leg without a word.
+  count=$("$out/Selectors.Tests" --list --test "$pattern" | grep -c . || true)
+  if [ "$count" -eq 0 ]; then
+    echo "$leg leg: no test matches $pattern" >&2
+    exit 1
+  fi
+  echo "$leg leg: $count tests match $pattern"
+  selection+=(--test "$pattern")
+done
+
 status=0
-"$out/Selectors.Tests" --leg "$leg" \
-  --test '^Selectors\.Tests\.Conformance\.SelectorConformanceTests\(' \
-  --test '^Selectors\.Tests\.Core\.\w*SignalInterruptionTests[.(]' \
-  --test '^Selectors\.Tests\.Core\.OsErrorTests[.(]' \
-  --test '^Selectors\.Tests\.Core\.FailedCallsLeaveSelectorUnchangedTests[.(]' \
-  || status=$?
+"$out/Selectors.Tests" --leg "$leg" "${selection[@]}" || status=$?
 # On stderr, so that the runner's count stays the last line on stdout.
 echo "$leg leg: $((SECONDS - started)) s in all" >&2
 exit "$status"
