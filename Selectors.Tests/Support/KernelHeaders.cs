@@ -14,7 +14,8 @@ namespace Selectors.Tests.Support;
 
 /// <summary>
 /// The kernel's (C library headers') view of the epoll and poll ABI for the architecture this process runs as: a tiny C
-/// file naming struct sizes, field offsets and constants, compiled at test time. Compiled once per test run.
+/// file naming struct sizes, field offsets and constants (errno numbers too), compiled at test time. Compiled once per
+/// test run.
 /// </summary>
 /// <remarks>
 /// The probe is compiled, never run: each value is an immediate operand in the compiler's assembly output, on a line
@@ -34,6 +35,7 @@ internal static class KernelHeaders
 
     private const string Program = """
         #define _GNU_SOURCE
+        #include <errno.h>
         #include <stddef.h>
         #include <poll.h>
         #include <sys/epoll.h>
@@ -103,6 +105,7 @@ internal static class KernelHeaders
             CONST(POLLWRBAND);
             CONST(POLLMSG);
             CONST(POLLRDHUP);
+            ERRNO_CONSTANTS
         }
         """;
 
@@ -125,7 +128,9 @@ internal static class KernelHeaders
         {
             string source = Path.Combine(dir, "abi.c");
             string assembly = Path.Combine(dir, "abi.s");
-            File.WriteAllText(source, Program);
+            // Every errno name the library's Linux table knows, so a name missing from <errno.h> fails to compile.
+            string errno = string.Concat(Selectors.ErrnoTable.Linux.Names.Order(StringComparer.Ordinal).Select(name => $"CONST({name}); "));
+            File.WriteAllText(source, Program.Replace("ERRNO_CONSTANTS", errno, StringComparison.Ordinal));
             string compiler = Compiler();
             Run(compiler, ["-std=c99", "-Wall", "-Werror", "-S", "-o", assembly, source], "compiling the C probe");
 
