@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The linux-arm64 leg: the test assembly published self-contained for linux-arm64 and run by qemu's user-mode emulator.
-# It runs the selector conformance suite on every backend, the signal-interruption tests, and the native layout tests,
-# whose C probe Debian's cross compiler builds for arm64 (where struct epoll_event is 16 bytes with data at offset 8;
-# x86-64's is packed into 12). The last stdout line is the runner's `arm64: N passed, N failed, N skipped`.
+# It runs the selector conformance suite on every backend, the signal-interruption and OS-error tests, and the native
+# layout tests, whose C probe Debian's cross compiler builds for arm64 (where struct epoll_event is 16 bytes with data at
+# offset 8; x86-64's is packed into 12). The last stdout line is the runner's `arm64: N passed, N failed, N skipped`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -84,7 +84,8 @@ public class NativeLayoutTests
 
     /// <summary>
     /// arm64's struct epoll_event is naturally aligned, unlike x86-64's packed one (the kernel's uapi eventpoll.h packs it
-    /// on x86-64 only). The arm64 CI leg runs this under qemu, with the probe compiled by the arm64 cross compiler.
+    /// on x86-64 only). The arm64 CI leg runs this under qemu; the kernel's side is the headers as arm64's compiler sees
+    /// them, not the host compiler's (see <see cref="KernelHeaders"/> for why the probe is compiled and never run).
     /// </summary>
     [Test]
     [ProcessArchitecture(CpuArchitecture.Arm64, Reason = "it checks arm64's kernel struct, which .ci/legs/arm64.sh runs under qemu")]
