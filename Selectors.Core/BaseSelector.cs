@@ -196,7 +196,7 @@ public abstract class BaseSelector : ISelector
     /// <param name="timeout">As in <see cref="Select(TimeSpan?)"/>.</param>
     /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
     /// <exception cref="ArgumentException"><paramref name="ready"/> is empty.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">The wait failed (epoll, poll).</exception>
+    /// <exception cref="UnixSystemCallException">The wait failed (epoll, poll).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
     /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
     /// <exception cref="InvalidOperationException">Another thread is in Select on this selector.</exception>
@@ -268,13 +268,18 @@ public abstract class BaseSelector : ISelector
     /// Select is in progress, it makes the next one return at once (it is never lost). Thread-safe, and cheap: wakeups
     /// coalesce, so however many arrive before the selector wakes, the OS sees one write (an eventfd on Linux, a pipe
     /// on other Unix, a loopback socket pair for the select backend). Java NIO's <c>Selector.wakeup()</c>.
+    /// After <see cref="Close"/> it does nothing, as Java's: a stop request that races a close must not crash the
+    /// thread that asked, and a closed selector has no wait left to end.
     /// </summary>
-    /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
     public void Wakeup()
     {
         lock (_gate)
         {
-            ThrowIfClosed();
+            if (_closed)
+            {
+                return;
+            }
+
             _wakeupRequested = true;
             _engine.Wake();
         }

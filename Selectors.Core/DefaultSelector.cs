@@ -19,7 +19,7 @@ public sealed class DefaultSelector : BaseSelector
 
     /// <summary>Creates a selector on <see cref="ChosenBackend"/>.</summary>
     /// <exception cref="InvalidOperationException"><see cref="BackendVariable"/> names no backend.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">The backend's OS object could not be created.</exception>
+    /// <exception cref="UnixSystemCallException">The backend's OS object could not be created.</exception>
     public DefaultSelector() : base(CreateEngine(ChosenBackend))
     {
     }

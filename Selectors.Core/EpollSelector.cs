@@ -9,7 +9,7 @@ namespace Selectors;
 public sealed class EpollSelector : BaseSelector
 {
     /// <summary>Creates an epoll instance (close-on-exec).</summary>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll_create1 failed (EMFILE, ENFILE, ENOMEM).</exception>
+    /// <exception cref="UnixSystemCallException">epoll_create1 failed (EMFILE, ENFILE, ENOMEM).</exception>
     /// <exception cref="System.EntryPointNotFoundException">This is not Linux: the C library has no epoll.</exception>
     public EpollSelector() : base(new EpollEngine())
     {

@@ -31,7 +31,7 @@ public interface ISelector : IDisposable
     /// <returns>The new key.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="events"/> is empty or has other bits; the descriptor is negative.</exception>
     /// <exception cref="ArgumentException">The object yields no descriptor, or its descriptor is already registered.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll refused it (a regular file: EPERM; a closed descriptor: EBADF).</exception>
+    /// <exception cref="UnixSystemCallException">epoll refused it (a regular file: EPERM; a closed descriptor: EBADF).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The select backend was given a descriptor that is not a socket.</exception>
     /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
     SelectorKey Register(object fileObject, SelectorEvents events, object? data = null);
@@ -51,7 +51,7 @@ public interface ISelector : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="events"/> is empty or has other bits.</exception>
     /// <exception cref="KeyNotFoundException">It is not registered.</exception>
     /// <exception cref="ArgumentException">The object yields no descriptor and is not registered by reference.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll refused the change; the old registration stays.</exception>
+    /// <exception cref="UnixSystemCallException">epoll refused the change; the old registration stays.</exception>
     /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
     SelectorKey Modify(object fileObject, SelectorEvents events, object? data = null);
 
@@ -60,7 +60,7 @@ public interface ISelector : IDisposable
     /// zero or any other negative value polls; a positive value waits at least that long (rounded up to the backend's
     /// resolution) unless something is ready.</param>
     /// <returns>One entry per ready file object: its key, and the ready events masked by the key's events. Empty on timeout.</returns>
-    /// <exception cref="Mono.Unix.UnixIOException">The wait failed (epoll, poll).</exception>
+    /// <exception cref="UnixSystemCallException">The wait failed (epoll, poll).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
     /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
     /// <exception cref="InvalidOperationException">Another thread is already in Select on this selector.</exception>

@@ -93,7 +93,7 @@ public sealed class SelectorLoop : IDisposable
     private long _turnSequence;
 
     /// <summary>A loop on a new <see cref="DefaultSelector"/>, which it owns: <see cref="Dispose"/> closes it.</summary>
-    /// <exception cref="Mono.Unix.UnixIOException">The selector's OS object could not be created.</exception>
+    /// <exception cref="UnixSystemCallException">The selector's OS object could not be created.</exception>
     public SelectorLoop()
         : this(new DefaultSelector(), ownsSelector: true)
     {
@@ -166,8 +166,8 @@ public sealed class SelectorLoop : IDisposable
     /// </summary>
     /// <param name="callback">What to run.</param>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    /// <exception cref="ObjectDisposedException">The loop, or the selector it waits on, is disposed. A callback given
-    /// while another thread disposes the loop may be dropped without an exception.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is disposed. A callback given while another thread disposes the
+    /// loop may be dropped without an exception.</exception>
     public void CallSoonThreadSafe(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
@@ -192,14 +192,8 @@ public sealed class SelectorLoop : IDisposable
         _stopping = true;
         if (Volatile.Read(ref _runningThread) != Environment.CurrentManagedThreadId && !_disposed)
         {
-            try
-            {
-                Selector.Wakeup();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Closed by a Dispose on the loop's thread meanwhile: there is no loop left to stop.
-            }
+            // A Dispose on the loop's thread may close the selector meanwhile: Wakeup on a closed selector does nothing.
+            Selector.Wakeup();
         }
     }
 

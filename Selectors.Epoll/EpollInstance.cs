@@ -7,7 +7,7 @@ namespace Selectors.Epoll;
 
 /// <summary>
 /// A Linux epoll instance, shaped like Python's <c>select.epoll</c>: created close-on-exec, owning its descriptor
-/// through a <see cref="SafeEpollHandle"/>. Failed system calls throw <see cref="Mono.Unix.UnixIOException"/> naming
+/// through a <see cref="SafeEpollHandle"/>. Failed system calls throw <see cref="UnixSystemCallException"/> naming
 /// the call and the errno; interrupted waits (EINTR) are retried against the original deadline, as Python does.
 /// </summary>
 /// <remarks>
@@ -26,7 +26,7 @@ public sealed class EpollInstance : IDisposable
     private readonly SafeEpollHandle _handle;
 
     /// <summary>Creates an epoll instance with <c>epoll_create1(EPOLL_CLOEXEC)</c>.</summary>
-    /// <exception cref="Mono.Unix.UnixIOException">The kernel refused (EMFILE, ENFILE, ENOMEM).</exception>
+    /// <exception cref="UnixSystemCallException">The kernel refused (EMFILE, ENFILE, ENOMEM).</exception>
     public EpollInstance()
     {
         int fd = Interop.ThrowIfFailed(Interop.EpollCreate1(Interop.EPOLL_CLOEXEC), "epoll_create1(EPOLL_CLOEXEC)");
@@ -49,7 +49,7 @@ public sealed class EpollInstance : IDisposable
 
     /// <summary>Adds <paramref name="fd"/> to the interest list; events report the descriptor as their data.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fd"/> is negative.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll_ctl failed: EEXIST (already registered), EBADF, EPERM (a regular file), ENOSPC (max_user_watches).</exception>
+    /// <exception cref="UnixSystemCallException">epoll_ctl failed: EEXIST (already registered), EBADF, EPERM (a regular file), ENOSPC (max_user_watches).</exception>
     /// <exception cref="ObjectDisposedException">The instance is closed.</exception>
     public void Register(int fd, EpollEvents events = DefaultEvents) => Register(fd, events, (ulong)(uint)ValidFd(fd));
 
@@ -59,7 +59,7 @@ public sealed class EpollInstance : IDisposable
 
     /// <summary>Changes the events of a registered descriptor (and re-arms a one-shot registration).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fd"/> is negative.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll_ctl failed: ENOENT (not registered), EBADF, EINVAL.</exception>
+    /// <exception cref="UnixSystemCallException">epoll_ctl failed: ENOENT (not registered), EBADF, EINVAL.</exception>
     /// <exception cref="ObjectDisposedException">The instance is closed.</exception>
     public void Modify(int fd, EpollEvents events) => Modify(fd, events, (ulong)(uint)ValidFd(fd));
 
@@ -69,7 +69,7 @@ public sealed class EpollInstance : IDisposable
 
     /// <summary>Removes <paramref name="fd"/> from the interest list.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fd"/> is negative.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll_ctl failed: ENOENT (not registered), EBADF (closed).</exception>
+    /// <exception cref="UnixSystemCallException">epoll_ctl failed: ENOENT (not registered), EBADF (closed).</exception>
     /// <exception cref="ObjectDisposedException">The instance is closed.</exception>
     public void Unregister(int fd) => Control(Interop.EPOLL_CTL_DEL, ValidFd(fd), EpollEvents.None, 0, "EPOLL_CTL_DEL");
 
@@ -80,7 +80,7 @@ public sealed class EpollInstance : IDisposable
     /// <param name="timeoutMilliseconds">-1 (or any negative value) waits forever, 0 polls, a positive value waits at most that long.</param>
     /// <returns>How many entries of <paramref name="events"/> were filled; 0 on timeout.</returns>
     /// <exception cref="ArgumentException"><paramref name="events"/> is empty.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll_wait failed.</exception>
+    /// <exception cref="UnixSystemCallException">epoll_wait failed.</exception>
     /// <exception cref="ObjectDisposedException">The instance is closed.</exception>
     public int Wait(Span<EpollEvent> events, int timeoutMilliseconds)
     {
@@ -111,7 +111,7 @@ public sealed class EpollInstance : IDisposable
     /// <param name="maxEvents">The most events to return; -1 means <see cref="DefaultMaxEvents"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="timeoutSeconds"/> is NaN.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxEvents"/> is 0 or below -1, or the timeout exceeds int.MaxValue milliseconds.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">epoll_wait failed.</exception>
+    /// <exception cref="UnixSystemCallException">epoll_wait failed.</exception>
     /// <exception cref="ObjectDisposedException">The instance is closed.</exception>
     public IReadOnlyList<(int Fd, EpollEvents Events)> Poll(double timeoutSeconds = -1, int maxEvents = -1)
     {

@@ -2,7 +2,12 @@ using System;
 
 namespace Selectors.Poll;
 
-/// <summary>The poll(2) event bits, with Linux's values (Python's <c>select.POLL*</c> constants).</summary>
+/// <summary>
+/// The poll(2) event flags (Python's <c>select.POLL*</c> constants), with Linux's values. <see cref="PollSet"/> translates
+/// them to the running OS's bits: on macOS and FreeBSD, <see cref="WrNorm"/> is <see cref="Out"/> (reported as
+/// <see cref="Out"/>) and <see cref="WrBand"/> is 0x100; neither has <see cref="Msg"/>, and macOS has no
+/// <see cref="RdHup"/>. A flag the OS lacks is refused with <see cref="System.ArgumentException"/>.
+/// </summary>
 [Flags]
 public enum PollEvents : short
 {
@@ -39,9 +44,9 @@ public enum PollEvents : short
     /// <summary><c>POLLWRBAND</c>: priority data may be written.</summary>
     WrBand = 0x200,
 
-    /// <summary><c>POLLMSG</c>: unused on Linux.</summary>
+    /// <summary><c>POLLMSG</c>: unused on Linux; macOS and FreeBSD have none.</summary>
     Msg = 0x400,
 
-    /// <summary><c>POLLRDHUP</c> (Linux): the stream socket's peer closed its end or shut down writing.</summary>
+    /// <summary><c>POLLRDHUP</c> (Linux; FreeBSD 13 and later): the stream socket's peer closed its end or shut down writing. macOS has none.</summary>
     RdHup = 0x2000,
 }

@@ -15,6 +15,8 @@ public sealed class PollSet
     /// <summary>The mask Python's <c>poll.register</c> uses when none is given: IN | PRI | OUT.</summary>
     public const PollEvents DefaultEvents = PollEvents.In | PollEvents.Pri | PollEvents.Out;
 
+    private static readonly PollEventBits Bits = PollEventBits.Current;
+
     private readonly Dictionary<int, int> _indexByFd = new();
     private Interop.PollFd[] _fds = new Interop.PollFd[8];
     private int _count;
@@ -37,12 +39,14 @@ public sealed class PollSet
     /// as in Python.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fd"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="events"/> has a flag this OS's poll lacks (e.g. <see cref="PollEvents.RdHup"/> on macOS), or a bit that is no flag.</exception>
     public void Register(int fd, PollEvents events = DefaultEvents)
     {
         ValidateFd(fd);
+        short native = Bits.ToNative(events, nameof(events));
         if (_indexByFd.TryGetValue(fd, out int index))
         {
-            _fds[index].Events = (short)events;
+            _fds[index].Events = native;
             return;
         }
 
@@ -51,7 +55,7 @@ public sealed class PollSet
             Array.Resize(ref _fds, _fds.Length * 2);
         }
 
-        _fds[_count] = new Interop.PollFd { Fd = fd, Events = (short)events };
+        _fds[_count] = new Interop.PollFd { Fd = fd, Events = native };
         _indexByFd.Add(fd, _count);
         _count++;
     }
@@ -59,10 +63,12 @@ public sealed class PollSet
     /// <summary>Changes the mask of a registered descriptor.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fd"/> is negative.</exception>
     /// <exception cref="KeyNotFoundException"><paramref name="fd"/> is not registered (Python: <c>FileNotFoundError</c>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="events"/> has a flag this OS's poll lacks, or a bit that is no flag.</exception>
     public void Modify(int fd, PollEvents events)
     {
         ValidateFd(fd);
-        _fds[IndexOf(fd)].Events = (short)events;
+        short native = Bits.ToNative(events, nameof(events));
+        _fds[IndexOf(fd)].Events = native;
     }
 
     /// <summary>Stops watching <paramref name="fd"/>. Never touches the descriptor, so it may already be closed.</summary>
@@ -91,7 +97,7 @@ public sealed class PollSet
     /// <returns>How many entries of <paramref name="results"/> were filled; 0 on timeout.</returns>
     /// <exception cref="ArgumentException"><paramref name="results"/> is empty.</exception>
     /// <exception cref="InvalidOperationException">Another thread is polling this set.</exception>
-    /// <exception cref="Mono.Unix.UnixIOException">poll failed (ENOMEM, EINVAL).</exception>
+    /// <exception cref="UnixSystemCallException">poll failed (ENOMEM, EINVAL).</exception>
     public int Poll(Span<PollResult> results, int timeoutMilliseconds)
     {
         if (results.IsEmpty)
@@ -127,7 +133,7 @@ public sealed class PollSet
                 short revents = _fds[i].REvents;
                 if (revents != 0)
                 {
-                    results[filled++] = new PollResult(_fds[i].Fd, (PollEvents)revents);
+                    results[filled++] = new PollResult(_fds[i].Fd, Bits.FromNative(revents));
                     next = i + 1;
                 }
             }

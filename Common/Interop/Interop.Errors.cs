@@ -1,10 +1,13 @@
 using System.Runtime.InteropServices;
-using Mono.Unix.Native;
+using Selectors;
 
 internal static partial class Interop
 {
-    /// <summary>The errno of the last P/Invoke made with <c>SetLastError = true</c> on this thread.</summary>
-    internal static Errno LastErrno => NativeConvert.ToErrno(Marshal.GetLastPInvokeError());
+    /// <summary>
+    /// The errno of the last P/Invoke made with <c>SetLastError = true</c> on this thread, as this OS numbers it (compare
+    /// with <see cref="ErrorNumbers"/>). Read by the runtime itself: no native helper is involved.
+    /// </summary>
+    internal static int LastErrno => Marshal.GetLastPInvokeError();
 
     /// <summary>
     /// The one place that turns a failed system call (a -1 return and errno) into the library's OS error,

@@ -1,6 +1,6 @@
 using System;
 using System.Diagnostics;
-using Mono.Unix.Native;
+using Selectors;
 
 /// <summary>A blocking system call that takes a timeout in milliseconds (-1: forever) and may fail with EINTR.</summary>
 internal interface IInterruptibleWait
@@ -31,8 +31,8 @@ internal static class InterruptibleWait
                 return result;
             }
 
-            Errno errno = Interop.LastErrno;
-            if (errno != Errno.EINTR)
+            int errno = Interop.LastErrno;
+            if (errno != ErrorNumbers.EINTR)
             {
                 throw new UnixSystemCallException(call, errno);
             }

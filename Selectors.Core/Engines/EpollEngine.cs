@@ -1,5 +1,4 @@
 using System;
-using Mono.Unix;
 using Selectors.Epoll;
 using Selectors.Wakers;
 
@@ -67,7 +66,7 @@ internal sealed class EpollEngine : SelectorEngine
         {
             _epoll.Unregister(fd);
         }
-        catch (UnixIOException)
+        catch (UnixSystemCallException)
         {
             // EBADF: the descriptor was closed, which already removed it; ENOENT: its number now names another file.
         }

@@ -1,5 +1,4 @@
 using System;
-using Mono.Unix.Native;
 
 namespace Selectors.Wakers;
 
@@ -75,11 +74,11 @@ internal abstract class Waker : IDisposable
     /// After a failed read or write of the wake descriptor: true to retry (EINTR), false when there was nothing to do
     /// (EAGAIN: already drained, or already signalled); anything else is a bug worth surfacing.
     /// </summary>
-    /// <exception cref="Mono.Unix.UnixIOException">Any other errno, naming <paramref name="call"/>.</exception>
+    /// <exception cref="UnixSystemCallException">Any other errno, naming <paramref name="call"/>.</exception>
     protected static bool RetryAfterFailure(string call)
     {
-        Errno errno = Interop.LastErrno;
-        return errno == Errno.EINTR || (errno != Errno.EAGAIN ? throw new UnixSystemCallException(call, errno) : false);
+        int errno = Interop.LastErrno;
+        return errno == ErrorNumbers.EINTR || (errno != ErrorNumbers.EAGAIN ? throw new UnixSystemCallException(call, errno) : false);
     }
 
     /// <summary>Makes the descriptor readable (one write).</summary>

@@ -128,8 +128,8 @@ public sealed class FailedCallsLeaveSelectorUnchangedTests(SelectorBackend backe
             switch (backend)
             {
                 case SelectorBackend.Epoll:
-                    FluentActions.Invoking(() => _selector.Register(file, SelectorEvents.Read)).Should().Throw<UnixIOException>()
-                        .Which.ErrorCode.Should().Be(Errno.EPERM);
+                    FluentActions.Invoking(() => _selector.Register(file, SelectorEvents.Read)).Should().Throw<UnixSystemCallException>()
+                        .Which.ErrorName.Should().Be("EPERM");
                     AssertState();
                     break;
                 case SelectorBackend.Select:
@@ -169,8 +169,8 @@ public sealed class FailedCallsLeaveSelectorUnchangedTests(SelectorBackend backe
         }
         else if (backend == SelectorBackend.Epoll)
         {
-            FluentActions.Invoking(() => _selector.Register(read, SelectorEvents.Read)).Should().Throw<UnixIOException>()
-                .Which.ErrorCode.Should().Be(Errno.EBADF);
+            FluentActions.Invoking(() => _selector.Register(read, SelectorEvents.Read)).Should().Throw<UnixSystemCallException>()
+                .Which.ErrorName.Should().Be("EBADF");
         }
         else
         {
@@ -236,8 +236,8 @@ public sealed class FailedCallsLeaveSelectorUnchangedTests(SelectorBackend backe
             Dictionary<int, uint> kernelBefore = EpollFdInfo.Read(((EpollSelector)_selector).Fileno());
             kernelBefore.Should().NotContainKey(fd);
 
-            FluentActions.Invoking(() => _selector.Modify(a, SelectorEvents.Write, "changed")).Should().Throw<UnixIOException>()
-                .Which.ErrorCode.Should().BeOneOf(Errno.EBADF, Errno.ENOENT);
+            FluentActions.Invoking(() => _selector.Modify(a, SelectorEvents.Write, "changed")).Should().Throw<UnixSystemCallException>()
+                .Which.ErrorName.Should().BeOneOf("EBADF", "ENOENT");
 
             _selector.GetKey(a).Should().BeSameAs(key, "Python drops the key here (spec F5); we keep it (F6)");
             _selector.GetMap()[fd].Should().BeSameAs(key);

@@ -174,7 +174,7 @@ public sealed class SignalInterruptionTests(SelectorBackend backend)
             foreach (var (_, peer, _) in pairs)
             {
                 Thread.Sleep(20);
-                peer.Send(new byte[] { 1 });
+                SelectorFactory.SendOneByteFromBackground(peer);
             }
         })
         { IsBackground = true, Name = "staggered writer" };
@@ -299,10 +299,21 @@ public sealed class LowerLayerSignalInterruptionTests(string primitive)
         })
         { IsBackground = true };
         writer.Start();
-        watch.Restart();
-        count = _wait(5000);
-        watch.Stop();
-        writer.Join(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        bool writerDone;
+        try
+        {
+            watch.Restart();
+            count = _wait(5000);
+            watch.Stop();
+        }
+        finally
+        {
+            // The writer's descriptor is closed at tear-down, and its number may then be reused: the writer must be
+            // done with it first, even when the wait threw.
+            writerDone = writer.Join(TimeSpan.FromSeconds(10));
+        }
+
+        writerDone.Should().BeTrue();
         storm.Stop();
         count.Should().Be(1);
         _firstReadyFd().Should().Be(_pair.A);

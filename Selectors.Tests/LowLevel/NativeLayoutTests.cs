@@ -7,6 +7,8 @@ using NUnit.Framework;
 using Selectors.Epoll;
 using Selectors.Poll;
 using Selectors.Tests.Support;
+// Named apart from the namespace Selectors.Tests.Architecture, which hides the type inside Selectors.Tests.
+using CpuArchitecture = System.Runtime.InteropServices.Architecture;
 
 namespace Selectors.Tests.LowLevel;
 
@@ -73,15 +75,30 @@ public class NativeLayoutTests
     [Test]
     public void StructHandedToEpollKernel_MatchesKernelSizeAndOffsets()
     {
-        bool packed = LibraryInterop.Epoll.Property<bool>("EpollEventIsPacked");
-        Type native = packed ? typeof(EpollEvent) : LibraryInterop.Epoll.Nested("AlignedEpollEvent");
-        string eventsField = packed ? "_events" : "Events";
-        string dataField = packed ? "_data" : "Data";
-
-        Marshal.SizeOf(native).Should().Be((int)KernelHeaders.Get("sizeof(struct epoll_event)"));
-        Marshal.OffsetOf(native, eventsField).ToInt32().Should().Be((int)KernelHeaders.Get("offsetof(struct epoll_event, events)"));
-        Marshal.OffsetOf(native, dataField).ToInt32().Should().Be((int)KernelHeaders.Get("offsetof(struct epoll_event, data)"));
+        HandedToKernel().Should().Be((
+            (int)KernelHeaders.Get("sizeof(struct epoll_event)"),
+            (int)KernelHeaders.Get("offsetof(struct epoll_event, events)"),
+            (int)KernelHeaders.Get("offsetof(struct epoll_event, data)")));
         KernelHeaders.Get("sizeof(epoll_data_t)").Should().Be(sizeof(ulong));
+    }
+
+    /// <summary>
+    /// arm64's struct epoll_event is naturally aligned, unlike x86-64's packed one (the kernel's uapi eventpoll.h packs it
+    /// on x86-64 only). The arm64 CI leg runs this under qemu; the kernel's side is the headers as arm64's compiler sees
+    /// them, not the host compiler's (see <see cref="KernelHeaders"/> for why the probe is compiled and never run).
+    /// </summary>
+    [Test]
+    [ProcessArchitecture(CpuArchitecture.Arm64, Reason = "it checks arm64's kernel struct, which .ci/legs/arm64.sh runs under qemu")]
+    public void OnArm64_KernelEpollEventIsSixteenBytesWithDataAtOffset8_AndSoIsTheStructHandedToIt()
+    {
+        // Proof that this is an arm64 process reading the arm64 headers, not an x86-64 build checking x86-64's struct.
+        RuntimeInformation.ProcessArchitecture.Should().Be(CpuArchitecture.Arm64);
+        KernelHeaders.Architecture.Should().Be(CpuArchitecture.Arm64);
+
+        KernelHeaders.Get("sizeof(struct epoll_event)").Should().Be(16);
+        KernelHeaders.Get("offsetof(struct epoll_event, events)").Should().Be(0);
+        KernelHeaders.Get("offsetof(struct epoll_event, data)").Should().Be(8);
+        HandedToKernel().Should().Be((16, 0, 8));
     }
 
     [Test]
@@ -111,6 +128,16 @@ public class NativeLayoutTests
         e.Events.Should().Be(EpollEvents.In | EpollEvents.EdgeTriggered);
         e.Data.Should().Be(0xFEDC_BA98_7654_3210UL);
         e.Fd.Should().Be(0x7654_3210);
+    }
+
+    /// <summary>Size and field offsets of the struct the library hands to epoll_ctl and epoll_wait in this process.</summary>
+    private static (int Size, int Events, int Data) HandedToKernel()
+    {
+        bool packed = LibraryInterop.Epoll.Property<bool>("EpollEventIsPacked");
+        Type native = packed ? typeof(EpollEvent) : LibraryInterop.Epoll.Nested("AlignedEpollEvent");
+        return (Marshal.SizeOf(native),
+            Marshal.OffsetOf(native, packed ? "_events" : "Events").ToInt32(),
+            Marshal.OffsetOf(native, packed ? "_data" : "Data").ToInt32());
     }
 
     // ---- epoll constants ----

@@ -20,7 +20,7 @@ namespace Selectors.Tests.Packaging;
 [NonParallelizable]
 public class ConsumerPackageTests
 {
-    private static readonly string[] Packages = { "Selectors.Core", "Selectors.Epoll", "Selectors.Poll", "Selectors.Select" };
+    private static readonly string[] Packages = { "Selectors.Core", "Selectors.Epoll", "Selectors.Poll", "Selectors.Select", "Selectors.Errors" };
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
     private string _work = null!;
@@ -79,15 +79,29 @@ public class ConsumerPackageTests
     }
 
     [Test]
-    public void CoreDependsOnTheThreeBackends()
+    public void CoreDependsOnTheThreeBackendsAndTheErrorType()
     {
-        using ZipArchive package = ZipFile.OpenRead(Path.Combine(_feed, $"Selectors.Core.{_version}.nupkg"));
-        var dependencies = XDocument.Load(package.GetEntry("Selectors.Core.nuspec")!.Open())
+        Dependencies("Selectors.Core").Should().Contain(new KeyValuePair<string, string>("Selectors.Epoll", _version))
+            .And.Contain(new KeyValuePair<string, string>("Selectors.Poll", _version))
+            .And.Contain(new KeyValuePair<string, string>("Selectors.Select", _version))
+            .And.Contain(new KeyValuePair<string, string>("Selectors.Errors", _version));
+    }
+
+    [TestCase("Selectors.Epoll")]
+    [TestCase("Selectors.Poll")]
+    public void EachUnixLayerBringsTheErrorTypeAndSelectNeedsNone(string id)
+    {
+        Dependencies(id).Should().Contain(new KeyValuePair<string, string>("Selectors.Errors", _version));
+        Dependencies("Selectors.Select").Keys.Should().NotContain("Selectors.Errors", "Socket.Select reports SocketException");
+        Dependencies("Selectors.Errors").Keys.Should().Contain("Mono.Posix.NETStandard", "UnixSystemCallException extends its UnixIOException");
+    }
+
+    private Dictionary<string, string> Dependencies(string id)
+    {
+        using ZipArchive package = ZipFile.OpenRead(Path.Combine(_feed, $"{id}.{_version}.nupkg"));
+        return XDocument.Load(package.GetEntry($"{id}.nuspec")!.Open())
             .Descendants().Where(e => e.Name.LocalName == "dependency")
             .ToDictionary(d => d.Attribute("id")!.Value, d => d.Attribute("version")!.Value);
-        dependencies.Should().Contain(new KeyValuePair<string, string>("Selectors.Epoll", _version))
-            .And.Contain(new KeyValuePair<string, string>("Selectors.Poll", _version))
-            .And.Contain(new KeyValuePair<string, string>("Selectors.Select", _version));
     }
 
     /// <summary>A child element by local name: nuspec namespaces vary with the features a package uses.</summary>

@@ -122,10 +122,13 @@ internal sealed class ExampleProcess : IDisposable
         return true;
     }
 
-    /// <summary>Sends <paramref name="signal"/> to this process, by its own id, and returns its exit code (waits at most 15 s).</summary>
+    /// <summary>
+    /// Sends <paramref name="signal"/> to this process, by its own id, and returns its exit code (waits at most 15 s).
+    /// Mono.Posix's managed <see cref="Signum"/> values are Linux's signal numbers, so they go to kill(2) as they are.
+    /// </summary>
     public Task<int> StopAsync(Signum signal = Signum.SIGTERM)
     {
-        Syscall.kill(_process.Id, signal).Should().Be(0, $"kill({_process.Id}, {signal}) should reach the example");
+        TestInterop.Kill(_process.Id, (int)signal).Should().Be(0, $"kill({_process.Id}, {signal}) should reach the example");
         return WaitForExitAsync();
     }
 

@@ -4,28 +4,64 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
 using NUnit.Framework;
+// Named apart from the namespace Selectors.Tests.Architecture, which hides the type inside Selectors.Tests.
+using CpuArchitecture = System.Runtime.InteropServices.Architecture;
 
 namespace Selectors.Tests.Support;
 
 /// <summary>
-/// The kernel's (C library headers') view of the epoll and poll ABI: a tiny C program compiled with <c>cc</c> at test
-/// time prints struct sizes, field offsets and constants as <c>NAME=value</c> lines. Compiled once per test run.
+/// The kernel's (C library headers') view of the epoll and poll ABI for the architecture this process runs as: a tiny C
+/// file naming struct sizes, field offsets and constants (errno numbers too), compiled at test time. Compiled once per
+/// test run.
 /// </summary>
+/// <remarks>
+/// The probe is compiled, never run: each value is an immediate operand in the compiler's assembly output, on a line
+/// <c>@probe NAME=VALUE</c> (the way the Linux kernel's own build reads struct offsets, asm-offsets, when it
+/// cross-compiles). So the values are the headers as the compiler for the target sees them, and nothing built for the
+/// target has to start. That is what lets the arm64 CI leg check arm64's layout: it runs this assembly under qemu's
+/// user-mode emulator, where the host's <c>cc</c> would describe x86-64's packed 12-byte struct epoll_event, and where an
+/// arm64 probe could not be started (no binfmt handler is registered), while Debian's cross compiler, a host program,
+/// starts like any other. The compiler is the process architecture's GNU triplet gcc (Debian's gcc provides
+/// <c>x86_64-linux-gnu-gcc</c> natively; <c>gcc-aarch64-linux-gnu</c> provides <c>aarch64-linux-gnu-gcc</c>), else
+/// <c>cc</c>. The probe also names the architecture it was compiled for, and a probe for another architecture than this
+/// process's fails every test that asks, rather than compare the library with another architecture's layout.
+/// </remarks>
 internal static class KernelHeaders
 {
+    private const string Marker = "@probe ";
+
     private const string Program = """
         #define _GNU_SOURCE
-        #include <stdio.h>
+        #include <errno.h>
         #include <stddef.h>
         #include <poll.h>
         #include <sys/epoll.h>
 
-        #define SHOW(name, value) printf("%s=%lld\n", name, (long long)(value))
+        #if defined(__x86_64__)
+        #define ARCHITECTURE "X64"
+        #elif defined(__aarch64__)
+        #define ARCHITECTURE "Arm64"
+        #elif defined(__i386__)
+        #define ARCHITECTURE "X86"
+        #elif defined(__arm__)
+        #define ARCHITECTURE "Arm"
+        #else
+        #define ARCHITECTURE "unknown"
+        #endif
+
+        /* An immediate operand is printed plainly, or after '$' (x86) or '#'. */
+        #define SHOW(name, value) __asm__ volatile("\n@probe " name "=%0" : : "i"((long long)(value)))
         #define CONST(name) SHOW(#name, name)
 
-        int main(void)
+        void probe(void);
+
+        void probe(void)
         {
+            __asm__ volatile("\n@probe architecture=" ARCHITECTURE);
+
             SHOW("sizeof(struct epoll_event)", sizeof(struct epoll_event));
             SHOW("offsetof(struct epoll_event, events)", offsetof(struct epoll_event, events));
             SHOW("offsetof(struct epoll_event, data)", offsetof(struct epoll_event, data));
@@ -69,35 +105,54 @@ internal static class KernelHeaders
             CONST(POLLWRBAND);
             CONST(POLLMSG);
             CONST(POLLRDHUP);
-            return 0;
+            ERRNO_CONSTANTS
         }
         """;
 
-    private static readonly Lazy<IReadOnlyDictionary<string, long>> Values = new(CompileAndRun);
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Values = new(Compile);
 
-    /// <summary>The value the C headers give for <paramref name="name"/> (as printed by the program, e.g. <c>EPOLLIN</c>).</summary>
+    /// <summary>The architecture the probe was compiled for: always this process's, or the probe fails.</summary>
+    internal static CpuArchitecture Architecture => Enum.Parse<CpuArchitecture>(Values.Value["architecture"]);
+
+    /// <summary>The value the C headers give for <paramref name="name"/> (as the probe names it, e.g. <c>EPOLLIN</c>).</summary>
     internal static long Get(string name) =>
-        Values.Value.TryGetValue(name, out long value)
-            ? value
-            : throw new KeyNotFoundException($"The C probe program did not print '{name}'.");
+        Values.Value.TryGetValue(name, out string? value)
+            ? long.Parse(value.TrimStart('$', '#'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)
+            : throw new KeyNotFoundException($"The C probe did not name '{name}'.");
 
-    private static IReadOnlyDictionary<string, long> CompileAndRun()
+    private static IReadOnlyDictionary<string, string> Compile()
     {
         string dir = Path.Combine(Path.GetTempPath(), "selectors-kernel-abi-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
             string source = Path.Combine(dir, "abi.c");
-            string exe = Path.Combine(dir, "abi");
-            File.WriteAllText(source, Program);
-            Run("cc", ["-std=c99", "-Wall", "-Werror", "-o", exe, source], "compiling the C probe program");
-            string output = Run(exe, [], "running the C probe program");
+            string assembly = Path.Combine(dir, "abi.s");
+            // Every errno name the library's Linux table knows, so a name missing from <errno.h> fails to compile.
+            string errno = string.Concat(Selectors.ErrnoTable.Linux.Names.Order(StringComparer.Ordinal).Select(name => $"CONST({name}); "));
+            File.WriteAllText(source, Program.Replace("ERRNO_CONSTANTS", errno, StringComparison.Ordinal));
+            string compiler = Compiler();
+            Run(compiler, ["-std=c99", "-Wall", "-Werror", "-S", "-o", assembly, source], "compiling the C probe");
 
-            var values = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string line in File.ReadLines(assembly))
             {
-                int eq = line.LastIndexOf('=');
-                values[line[..eq]] = long.Parse(line[(eq + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                int at = line.IndexOf(Marker, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    string entry = line[(at + Marker.Length)..].Trim();
+                    int eq = entry.LastIndexOf('=');
+                    values[entry[..eq]] = entry[(eq + 1)..];
+                }
+            }
+
+            CpuArchitecture process = RuntimeInformation.ProcessArchitecture;
+            if (values.GetValueOrDefault("architecture") != process.ToString())
+            {
+                Assert.Fail(
+                    $"'{compiler}' compiled the C probe for {values.GetValueOrDefault("architecture", "nothing")}, but this " +
+                    $"process runs as {process}: its layout needs a compiler for {process} on PATH (for arm64 on " +
+                    "Debian: gcc-aarch64-linux-gnu and libc6-dev-arm64-cross, as .ci/legs/arm64.sh installs).");
             }
 
             return values;
@@ -108,7 +163,22 @@ internal static class KernelHeaders
         }
     }
 
-    private static string Run(string file, string[] args, string what)
+    /// <summary>The process architecture's GNU triplet gcc where it is on PATH, else <c>cc</c>.</summary>
+    private static string Compiler()
+    {
+        string? triplet = RuntimeInformation.ProcessArchitecture switch
+        {
+            CpuArchitecture.X64 => "x86_64-linux-gnu",
+            CpuArchitecture.Arm64 => "aarch64-linux-gnu",
+            CpuArchitecture.X86 => "i686-linux-gnu",
+            CpuArchitecture.Arm => "arm-linux-gnueabihf",
+            _ => null,
+        };
+        string[] path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        return triplet is not null && path.Any(dir => File.Exists(Path.Combine(dir, triplet + "-gcc"))) ? triplet + "-gcc" : "cc";
+    }
+
+    private static void Run(string file, string[] args, string what)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -146,8 +216,6 @@ internal static class KernelHeaders
             {
                 Assert.Fail($"{what}: '{file}' exited with {process.ExitCode}: {stderr.Result}{stdout}");
             }
-
-            return stdout;
         }
     }
 }

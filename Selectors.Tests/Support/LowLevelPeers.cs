@@ -5,19 +5,23 @@ using Mono.Unix.Native;
 
 namespace Selectors.Tests.Support;
 
-/// <summary>Fixtures for the lower-layer tests, beside <see cref="Peers"/>: errno-returning reads, refused connects, open files.</summary>
+/// <summary>
+/// Fixtures for the lower-layer tests, beside <see cref="Peers"/>: errno-returning reads, refused connects, open files.
+/// The descriptor helpers are Unix only (they throw <see cref="PlatformNotSupportedException"/> on Windows).
+/// </summary>
 internal static class LowLevelPeers
 {
     /// <summary>One read(2) from a raw descriptor: the byte count, or -1 and the errno (EAGAIN when a non-blocking descriptor is empty).</summary>
     internal static (long Count, Errno Errno) TryRead(int fd, int count = 4096)
     {
+        Peers.RequireUnix("LowLevelPeers.TryRead");
         var bytes = new byte[count];
         unsafe
         {
             fixed (byte* buffer = bytes)
             {
-                long n = Syscall.read(fd, buffer, (ulong)count);
-                return n >= 0 ? (n, 0) : (-1, Stdlib.GetLastError());
+                long n = TestInterop.Read(fd, buffer, (nuint)count);
+                return n >= 0 ? (n, 0) : (-1, TestInterop.LastErrno);
             }
         }
     }
@@ -25,13 +29,14 @@ internal static class LowLevelPeers
     /// <summary>One write(2) of <paramref name="count"/> bytes to a raw descriptor: the byte count, or -1 and the errno (EPIPE when the reader is gone: .NET ignores SIGPIPE).</summary>
     internal static (long Count, Errno Errno) TryWrite(int fd, int count = 1)
     {
+        Peers.RequireUnix("LowLevelPeers.TryWrite");
         var bytes = new byte[count];
         unsafe
         {
             fixed (byte* buffer = bytes)
             {
-                long n = Syscall.write(fd, buffer, (ulong)count);
-                return n >= 0 ? (n, 0) : (-1, Stdlib.GetLastError());
+                long n = TestInterop.Write(fd, buffer, (nuint)count);
+                return n >= 0 ? (n, 0) : (-1, TestInterop.LastErrno);
             }
         }
     }
@@ -64,8 +69,9 @@ internal static class LowLevelPeers
     /// <summary>Opens a file read-only and returns its descriptor.</summary>
     internal static int Open(string path)
     {
-        int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
-        return fd >= 0 ? fd : throw new InvalidOperationException($"open({path}) failed: {Stdlib.GetLastError()}");
+        Peers.RequireUnix("LowLevelPeers.Open");
+        int fd = TestInterop.Open(path, TestInterop.O_RDONLY | TestInterop.O_CLOEXEC);
+        return fd >= 0 ? fd : throw new InvalidOperationException($"open({path}) failed: {TestInterop.LastErrno}");
     }
 
     /// <summary>

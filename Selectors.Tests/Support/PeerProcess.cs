@@ -1,7 +1,6 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics;
-using Mono.Unix.Native;
 using NUnit.Framework;
 
 namespace Selectors.Tests.Support;
@@ -50,9 +49,9 @@ internal sealed class PeerProcess : IDisposable
     /// <summary>Sends SIGKILL to the child's own process id and waits (bounded) until it is gone.</summary>
     internal void Kill()
     {
-        if (Syscall.kill(_process.Id, Signum.SIGKILL) != 0 && !_process.HasExited)
+        if (TestInterop.Kill(_process.Id, TestInterop.SIGKILL) != 0 && !_process.HasExited)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGKILL) failed: {Stdlib.GetLastError()}");
+            throw new InvalidOperationException($"kill({_process.Id}, SIGKILL) failed: {TestInterop.LastErrno}");
         }
 
         if (!_process.WaitForExit(ExitTimeout))

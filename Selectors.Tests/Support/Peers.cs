@@ -64,7 +64,7 @@ internal static class Peers
     /// <summary>A pipe as raw descriptors: (read end, write end). Unix only.</summary>
     internal static (int Read, int Write) Pipe()
     {
-        RequireUnix("Pipe");
+        RequireUnix("Peers.Pipe");
         unsafe
         {
             int* fds = stackalloc int[2];
@@ -128,10 +128,19 @@ internal static class Peers
         }
     }
 
+    /// <summary>A second descriptor for the open file behind <paramref name="fd"/> (dup(2): the lowest free number). Unix only.</summary>
+    internal static int Dup(int fd)
+    {
+        RequireUnix("Peers.Dup");
+        int duplicate = TestInterop.Dup(fd);
+        Check(duplicate, "dup");
+        return duplicate;
+    }
+
     /// <summary>Sets O_NONBLOCK on a raw descriptor. Unix only.</summary>
     internal static void SetNonBlocking(int fd)
     {
-        RequireUnix("SetNonBlocking");
+        RequireUnix("Peers.SetNonBlocking");
         int flags = TestInterop.Fcntl(fd, TestInterop.F_GETFL, 0);
         Check(flags, "fcntl(F_GETFL)");
         Check(TestInterop.Fcntl(fd, TestInterop.F_SETFL, flags | TestInterop.O_NONBLOCK), "fcntl(F_SETFL)");
@@ -143,7 +152,7 @@ internal static class Peers
     /// </summary>
     internal static void SetCloseOnExec(int fd)
     {
-        RequireUnix("SetCloseOnExec");
+        RequireUnix("Peers.SetCloseOnExec");
         Check(TestInterop.Fcntl(fd, TestInterop.F_SETFD, TestInterop.FD_CLOEXEC), "fcntl(F_SETFD)");
     }
 
@@ -153,7 +162,7 @@ internal static class Peers
     /// </summary>
     internal static int DescriptorFlags(int fd)
     {
-        RequireUnix("DescriptorFlags");
+        RequireUnix("Peers.DescriptorFlags");
         return TestInterop.Fcntl(fd, TestInterop.F_GETFD, 0);
     }
 
@@ -163,7 +172,7 @@ internal static class Peers
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException(
-                $"Peers.{helper} works on Unix descriptors (pipes, fcntl, read/write), which Windows does not have; "
+                $"{helper} works on Unix descriptors (pipes, fcntl, read/write), which Windows does not have; "
                 + "exclude the test with [Platform(Exclude = \"Win\", Reason = ...)].");
         }
     }

@@ -42,11 +42,28 @@ internal static class SelectorFactory
         var thread = new Thread(() =>
         {
             Thread.Sleep(delay);
-            socket.Send(new byte[] { 42 });
+            SendOneByteFromBackground(socket);
         })
         { IsBackground = true, Name = "delayed writer" };
         thread.Start();
         return thread;
+    }
+
+    /// <summary>
+    /// Sends one byte on <paramref name="socket"/> from a test's background thread, unless the test has already ended
+    /// (failed) and disposed the socket: an exception on a background thread would end the whole test process, and with
+    /// it every later test, not just the one that failed.
+    /// </summary>
+    internal static void SendOneByteFromBackground(Socket socket)
+    {
+        try
+        {
+            socket.Send(new byte[] { 42 });
+        }
+        catch (ObjectDisposedException)
+        {
+            // The test is over; its failure is already reported.
+        }
     }
 }
 

@@ -1,9 +1,7 @@
-#pragma warning disable CS0436 // The test project's own Interop (signals) is meant, not the libraries' internal one.
 using System;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading;
-using Mono.Unix.Native;
 
 namespace Selectors.Tests.Support;
 
@@ -51,7 +49,6 @@ internal sealed class SignalCounter : IDisposable
 /// <summary>Sends SIGWINCH to one kernel thread of this process from a background thread: once, or as a bounded storm.</summary>
 internal sealed class SignalSender : IDisposable
 {
-    private static readonly int s_sigwinch = NativeConvert.FromSignum(Signum.SIGWINCH);
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private int _sent;
@@ -70,7 +67,7 @@ internal sealed class SignalSender : IDisposable
 
             while (_sent < maxSignals && watch.Elapsed < maxDuration && !_stop.IsCancellationRequested)
             {
-                if (TestInterop.TgKill(pid, tid, s_sigwinch) == 0)
+                if (TestInterop.TgKill(pid, tid, TestInterop.SIGWINCH) == 0)
                 {
                     Interlocked.Increment(ref _sent);
                 }

@@ -18,6 +18,7 @@ internal static class ApiReference
         typeof(Selectors.Epoll.EpollInstance).Assembly,
         typeof(Selectors.Poll.PollSet).Assembly,
         typeof(Selectors.Select.SocketSelect).Assembly,
+        typeof(UnixSystemCallException).Assembly,
     };
 
     private const BindingFlags Declared = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
