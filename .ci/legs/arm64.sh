@@ -5,6 +5,7 @@
 # offset 8; x86-64's is packed into 12). The last stdout line is the runner's `arm64: N passed, N failed, N skipped`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source .ci/legs/select-tests.sh
 
 # What the leg needs: the emulator, the C library and friends of arm64 that the runtime loads, and the cross compiler
 # with arm64's C library headers for the layout probe (Support/KernelHeaders.cs).
@@ -54,16 +55,9 @@ patterns=(
   '^Selectors\.Tests\.LowLevel\.NativeLayoutTests\.'
   '^Selectors\.Tests\.Core\.OsErrorTests[.(]'
 )
-# A renamed fixture would otherwise drop out of the leg without a word. One listing, as each start under qemu costs
-# seconds; the patterns are plain enough to mean the same to grep -P as to .NET.
 names=$(run --list) || fail "listing the tests failed"
 selection=(--leg arm64)
-for pattern in "${patterns[@]}"; do
-  count=$(grep -cP "$pattern" <<<"$names" || true)
-  [ "$count" -gt 0 ] || fail "no test matches $pattern"
-  echo "arm64 leg: $count tests match $pattern"
-  selection+=(--test "$pattern")
-done
+select_tests arm64 "$names" "${patterns[@]}" || fail "a pattern selects no test"
 
 status=0
 run "${selection[@]}" || status=$?

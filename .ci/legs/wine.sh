@@ -6,6 +6,7 @@
 # line is `wine: N passed, N failed, N skipped`: the runner's counts plus the echo check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source .ci/legs/select-tests.sh
 
 # --no-install-recommends leaves out the `wine` package and its /usr/bin wrappers: the loader is called by its path.
 wine=/usr/lib/wine/wine64
@@ -66,16 +67,10 @@ patterns=(
   # DefaultSelector picks select on Windows.
   '^Selectors\.Tests\.Core\.DefaultSelectorChoiceTests\.'
 )
-# A renamed fixture would otherwise drop out of the leg without a word. One listing (each start under Wine costs
-# seconds); the patterns are plain enough to mean the same to grep -P as to .NET.
+# The runner writes Windows line ends.
 names=$(run --list | tr -d '\r') || fail "listing the tests failed"
 selection=(--leg wine-tests)
-for pattern in "${patterns[@]}"; do
-  count=$(grep -cP "$pattern" <<<"$names" || true)
-  [ "$count" -gt 0 ] || fail "no test matches $pattern"
-  echo "wine leg: $count tests match $pattern"
-  selection+=(--test "$pattern")
-done
+select_tests wine "$names" "${patterns[@]}" || fail "a pattern selects no test"
 
 started=$SECONDS
 log="$work/tests.log"
