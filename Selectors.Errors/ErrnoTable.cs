@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Frozen;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace Selectors;
 
@@ -22,16 +20,14 @@ internal sealed class ErrnoTable
         ("EMLINK", 31), ("EPIPE", 32), ("EDOM", 33), ("ERANGE", 34),
     };
 
-    private readonly FrozenDictionary<string, int> _numbers;
-    private readonly FrozenDictionary<int, string> _names;
+    // Plain arrays searched in order, not dictionaries: the error path may run in a process that is out of descriptors
+    // (EMFILE), where loading one more assembly (System.Collections.Immutable, for frozen collections) can fail.
+    private readonly (string Name, int Number)[] _entries;
 
-    private ErrnoTable(string platform, IEnumerable<(string Name, int Number)> ownNumbers)
+    private ErrnoTable(string platform, (string Name, int Number)[] ownNumbers)
     {
         Platform = platform;
-        var all = SharedByEveryUnix.Concat(ownNumbers).ToList();
-        _numbers = all.ToFrozenDictionary(entry => entry.Name, entry => entry.Number, StringComparer.Ordinal);
-        // Where two names share a number (EWOULDBLOCK = EAGAIN, ENOTSUP = EOPNOTSUPP), the first listed names it.
-        _names = all.GroupBy(entry => entry.Number).ToFrozenDictionary(group => group.Key, group => group.First().Name);
+        _entries = [.. SharedByEveryUnix, .. ownNumbers];
     }
 
     /// <summary>Linux on x86, x86-64, Arm and Arm64: include/uapi/asm-generic/errno-base.h and errno.h.</summary>
@@ -54,11 +50,18 @@ internal sealed class ErrnoTable
 
     /// <summary>The number of errno <paramref name="name"/> (e.g. <c>"EAGAIN"</c>) on this OS.</summary>
     /// <exception cref="KeyNotFoundException">The OS has no such errno in this table.</exception>
-    internal int this[string name] => _numbers[name];
+    internal int this[string name] =>
+        Array.Find(_entries, entry => entry.Name == name) is { Name: not null } found
+            ? found.Number
+            : throw new KeyNotFoundException($"{Platform} has no errno named {name} in this table.");
 
-    /// <summary>The name of errno <paramref name="number"/> (<c>"EBADF"</c>), or <c>"errno N"</c> when the table lacks it.</summary>
-    internal string NameOf(int number) => _names.TryGetValue(number, out string? name) ? name : $"errno {number}";
+    /// <summary>
+    /// The name of errno <paramref name="number"/> (<c>"EBADF"</c>), or <c>"errno N"</c> when the table lacks it. Where
+    /// two names share a number (EWOULDBLOCK = EAGAIN, ENOTSUP = EOPNOTSUPP), the first listed names it.
+    /// </summary>
+    internal string NameOf(int number) =>
+        Array.Find(_entries, entry => entry.Number == number) is { Name: not null } found ? found.Name : $"errno {number}";
 
     /// <summary>Every name the table knows.</summary>
-    internal IEnumerable<string> Names => _numbers.Keys;
+    internal IEnumerable<string> Names => Array.ConvertAll(_entries, entry => entry.Name);
 }

@@ -4,6 +4,12 @@ using Selectors;
 internal static partial class Interop
 {
     /// <summary>
+    /// EINTR, 4 on every Unix (Version 7's number, kept by Linux, macOS and FreeBSD alike). A constant, so the retry after
+    /// a signal needs no table: it may run in a process that is out of descriptors and can load nothing more.
+    /// </summary>
+    internal const int EINTR = 4;
+
+    /// <summary>
     /// The errno of the last P/Invoke made with <c>SetLastError = true</c> on this thread, as this OS numbers it (compare
     /// with <see cref="ErrorNumbers"/>). Read by the runtime itself: no native helper is involved.
     /// </summary>

@@ -32,7 +32,7 @@ internal static class InterruptibleWait
             }
 
             int errno = Interop.LastErrno;
-            if (errno != ErrorNumbers.EINTR)
+            if (errno != Interop.EINTR)
             {
                 throw new UnixSystemCallException(call, errno);
             }

@@ -10,8 +10,15 @@ namespace Selectors.Wakers;
 /// </summary>
 internal abstract class Waker : IDisposable
 {
+    // This OS's EAGAIN, which every drain ends with. Read when the first waker is made (an explicit static constructor
+    // runs then, not lazily at the first drain), because a drain may come when the process is out of descriptors and
+    // can't load the errno table's assembly any more.
+    private static readonly int WouldBlock;
+
     // Guards _signaled, _disposed and the descriptor's state, so a write and a drain can't interleave into a lost wake.
     private readonly object _lock = new();
+
+    static Waker() => WouldBlock = ErrorNumbers.EAGAIN;
     private bool _signaled;
     private bool _disposed;
 
@@ -78,7 +85,7 @@ internal abstract class Waker : IDisposable
     protected static bool RetryAfterFailure(string call)
     {
         int errno = Interop.LastErrno;
-        return errno == ErrorNumbers.EINTR || (errno != ErrorNumbers.EAGAIN ? throw new UnixSystemCallException(call, errno) : false);
+        return errno == Interop.EINTR || (errno != WouldBlock ? throw new UnixSystemCallException(call, errno) : false);
     }
 
     /// <summary>Makes the descriptor readable (one write).</summary>
