@@ -10,6 +10,7 @@ namespace Selectors.Tests.Backends;
 /// <summary>Edge-triggered and one-shot registration (beyond Python): epoll only, opt-in; level stays the default.</summary>
 [TestFixture("Epoll")]
 [TestFixture("Default")]
+[Platform("Linux", Reason = "edge and one-shot triggers are epoll's, and DefaultSelector is epoll only on Linux")]
 public class TriggerModeTests : SelectorFixture
 {
     public TriggerModeTests(string backend)

@@ -12,6 +12,7 @@ namespace Selectors.Tests.Conformance;
 /// The conformance suite: every applicable point of python-selectors-semantics.md, run once per backend. Test names
 /// start with the point they check (e.g. <c>D2_</c>). Split by topic over partial files.
 /// </summary>
+[BackendAvailable]
 [TestFixture("Epoll")]
 [TestFixture("Poll")]
 [TestFixture("Select")]

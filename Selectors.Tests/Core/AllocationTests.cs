@@ -12,6 +12,7 @@ namespace Selectors.Tests.Core;
 /// allocates nothing in steady state, the Python-shaped Select allocates only its result list, and a registration
 /// costs a bounded number of managed bytes.
 /// </summary>
+[BackendAvailable]
 [TestFixture(SelectorBackend.Epoll)]
 [TestFixture(SelectorBackend.Poll)]
 [TestFixture(SelectorBackend.Select)]

@@ -16,6 +16,7 @@ namespace Selectors.Tests.Core;
 /// DESIGN.md "Errors", spec D5, F5/F6: a call that throws leaves the selector unchanged — the same key objects in the
 /// map, and (epoll) the same kernel interest list, read from /proc/self/fdinfo; Select still reports the old registrations.
 /// </summary>
+[BackendAvailable]
 [TestFixture(SelectorBackend.Epoll)]
 [TestFixture(SelectorBackend.Poll)]
 [TestFixture(SelectorBackend.Select)]

@@ -14,6 +14,7 @@ namespace Selectors.Tests.Core;
 /// DESIGN.md "Select(timeout)" and spec J1–J5, per backend: what blocks, what polls, rounding up, NaN, very long waits.
 /// A socket registered for reading (nothing to read) makes every backend really wait in the OS.
 /// </summary>
+[BackendAvailable]
 [TestFixture(SelectorBackend.Epoll)]
 [TestFixture(SelectorBackend.Poll)]
 [TestFixture(SelectorBackend.Select)]

@@ -14,6 +14,7 @@ namespace Selectors.Tests.Core;
 /// Spec L1–L5 (PEP 475): real SIGWINCH signals, aimed with tgkill at the thread blocked in Select, must neither end the
 /// wait early nor restart its full timeout: the wait is retried against the original monotonic deadline.
 /// </summary>
+[BackendAvailable]
 [TestFixture(SelectorBackend.Epoll)]
 [TestFixture(SelectorBackend.Poll)]
 [TestFixture(SelectorBackend.Select)]
@@ -226,6 +227,7 @@ public sealed class SignalInterruptionTests(SelectorBackend backend)
 }
 
 /// <summary>Spec L5: the lower layer (EpollInstance.Wait, PollSet.Poll) retries EINTR against the original deadline.</summary>
+[BackendAvailable]
 [TestFixture("epoll")]
 [TestFixture("poll")]
 [NonParallelizable]

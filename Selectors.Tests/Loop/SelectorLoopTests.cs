@@ -12,6 +12,7 @@ namespace Selectors.Tests.Loop;
 /// turn, timers, the thread-safe members, exceptions and allocation. Every loop run here is bounded in turns and time.
 /// Split by topic over partial files.
 /// </summary>
+[BackendAvailable]
 [TestFixture("Epoll")]
 [TestFixture("Poll")]
 [TestFixture("Select")]

@@ -14,6 +14,7 @@ namespace Selectors.Tests.LowLevel;
 /// The raw bits epoll and poll report for hang-ups and errors (semantics spec K5), on real pipes and sockets.
 /// Epoll and poll share the values of IN, OUT, ERR and HUP, so the expectations are written once as <see cref="PollEvents"/>.
 /// </summary>
+[BackendAvailable]
 [TestFixture("epoll")]
 [TestFixture("poll")]
 public class HangUpAndErrorTests(string backend)

@@ -14,6 +14,7 @@ namespace Selectors.Tests.Property;
 /// <see cref="ReadinessModel"/> (results, exception types, select entries, the map). A failure reports the seed, CsCheck's
 /// shrunk sequence and a minimal one; see docs/reliability.md section 2.
 /// </summary>
+[BackendAvailable]
 [TestFixture("Epoll")]
 [TestFixture("Poll")]
 [TestFixture("Select")]

@@ -15,6 +15,8 @@ internal static class NotOnWindows
 
     internal const string Epoll = "epoll is Linux's";
 
+    internal const string Poll = "poll(2) is Unix's (Windows has WSAPoll, which the poll backend does not use)";
+
     internal const string UnixSockets = "AF_UNIX socket pairs: Peers.SocketPair is loopback TCP on Windows, so this case would repeat the tcp one";
 
     internal const string KillSignal = "the peer process is killed with SIGKILL, a POSIX signal, and python3 is started as a Unix child";

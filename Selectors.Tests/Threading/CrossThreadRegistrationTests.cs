@@ -14,6 +14,7 @@ namespace Selectors.Tests.Threading;
 /// seen by the blocked call: spec N17): each takes effect in that very Select, on every backend. Deterministic: the
 /// selecting thread is first seen blocked in the kernel, then the change is made, then the outcome observed.
 /// </summary>
+[BackendAvailable]
 [TestFixture("Epoll")]
 [TestFixture("Poll")]
 [TestFixture("PollPipe")]

@@ -12,6 +12,7 @@ using Selectors.Tests.Support;
 namespace Selectors.Tests.Threading;
 
 /// <summary>Wakeup (beyond Python; Java NIO's wakeup): thread-safe, sticky, coalesced, told apart from a timeout.</summary>
+[BackendAvailable]
 [TestFixture("Epoll")]
 [TestFixture("Poll")]
 [TestFixture("PollPipe")]
