@@ -5,6 +5,7 @@
 # Run from the repository root; the last stdout line is the runner's `no-helper: N passed, N failed, N skipped`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source .ci/legs/select-tests.sh
 
 leg=no-helper
 started=$SECONDS
@@ -51,17 +52,9 @@ patterns=(
   '^Selectors\.Tests\.Core\.OsErrorTests[.(]'
   '^Selectors\.Tests\.Core\.FailedCallsLeaveSelectorUnchangedTests[.(]'
 )
+names=$("$out/Selectors.Tests" --list)
 selection=()
-for pattern in "${patterns[@]}"; do
-  # A renamed fixture would otherwise drop out of the leg without a word.
-  count=$("$out/Selectors.Tests" --list --test "$pattern" | grep -c . || true)
-  if [ "$count" -eq 0 ]; then
-    echo "$leg leg: no test matches $pattern" >&2
-    exit 1
-  fi
-  echo "$leg leg: $count tests match $pattern"
-  selection+=(--test "$pattern")
-done
+select_tests "$leg" "$names" "${patterns[@]}" || exit 1
 
 status=0
 "$out/Selectors.Tests" --leg "$leg" "${selection[@]}" || status=$?

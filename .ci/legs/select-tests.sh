@@ -1,5 +1,5 @@
-# Sourced by the legs that run the test assembly under an emulator (arm64, wine), where each start of the runner costs
-# seconds, so one `--list` serves every pattern.
+# Sourced by the legs that run the published test assembly (no-helper, arm64, wine); one `--list` serves every pattern,
+# since under an emulator each start of the runner costs seconds.
 #
 # select_tests LEG NAMES PATTERN...: for each pattern, says how many of NAMES (the runner's --list output) it selects
 # and adds `--test PATTERN` to the array `selection`; returns 1, naming the pattern, when one selects nothing, since a
