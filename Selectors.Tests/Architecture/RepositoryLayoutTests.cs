@@ -46,6 +46,6 @@ public class RepositoryLayoutTests
         Directory.GetFiles(examples, "*.cs").Select(Path.GetFileName)
             .Should().BeEquivalentTo(["Program.cs", "QuickStart.cs"], "only the entry point and the README's quick start stay at the root");
         Directory.GetDirectories(examples).Select(Path.GetFileName).Except(["bin", "obj"])
-            .Should().BeEquivalentTo(ExampleFolders);
+            .Should().BeEquivalentTo(ExampleFolders, "a new example gets its own folder, listed here and in README's Layout table");
     }
 }
