@@ -11,7 +11,7 @@ using NUnit.Framework;
 
 namespace Selectors.Tests.Architecture;
 
-/// <summary>The library's system calls go through its own interop files only (DESIGN.md "System calls").</summary>
+/// <summary>The library's system calls go through its own interop files only (docs/design.md, "System calls").</summary>
 public class InteropBoundaryTests
 {
     private static readonly Assembly[] LibraryAssemblies =

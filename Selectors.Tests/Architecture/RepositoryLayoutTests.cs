@@ -19,6 +19,27 @@ public class RepositoryLayoutTests
     private static string Root => SpecCoverageTests.RepositoryRoot();
 
     [Test]
+    public void EveryDocumentATestCitesIsInTheRepository()
+    {
+        // A test's comments cite documents by path from the root (docs/design.md) or by name (README.md); either must
+        // be here, not only beside the repository or in someone's memory.
+        var cited = Directory.GetFiles(Path.Combine(Root, "Selectors.Tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .SelectMany(path => Regex.Matches(File.ReadAllText(path), @"(?<![\w/.-])([\w/.-]+\.md)\b")
+                .Select(match => (File: Path.GetRelativePath(Root, path), Document: match.Groups[1].Value)))
+            .ToList();
+        var known = Directory.GetFiles(Root, "*.md", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .ToList();
+
+        cited.Should().Contain(entry => entry.Document == "docs/design.md");
+        cited.Where(entry => !known.Any(document => document == entry.Document || document.EndsWith("/" + entry.Document, StringComparison.Ordinal)))
+            .Select(entry => $"{entry.File}: {entry.Document}")
+            .Should().BeEmpty("a test must not cite a file that is not in the repository");
+    }
+
+    [Test]
     public void EveryRelativeLinkInTheDocumentsNamesAFileThatExists()
     {
         var documents = new[] { "README.md", "CONTRIBUTING.md" }

@@ -9,8 +9,8 @@ using Selectors.Tests.Support;
 namespace Selectors.Tests.Conformance;
 
 /// <summary>
-/// The conformance suite: every applicable point of python-selectors-semantics.md, run once per backend. Test names
-/// start with the point they check (e.g. <c>D2_</c>). Split by topic over partial files.
+/// The conformance suite: every applicable point of Python's behaviour (listed in docs/spec-coverage.md), run once per
+/// backend. Test names start with the point they check (e.g. <c>D2_</c>). Split by topic over partial files.
 /// </summary>
 [BackendAvailable]
 [TestFixture("Epoll")]

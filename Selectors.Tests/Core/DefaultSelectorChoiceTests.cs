@@ -5,7 +5,7 @@ using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Core;
 
-/// <summary>Spec Q1 and DESIGN.md: DefaultSelector's backend choice and the SELECTORS_BACKEND override.</summary>
+/// <summary>Spec Q1 and docs/design.md: DefaultSelector's backend choice and the SELECTORS_BACKEND override.</summary>
 [TestFixture]
 public sealed class DefaultSelectorChoiceTests
 {

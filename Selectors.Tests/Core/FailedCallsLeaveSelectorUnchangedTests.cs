@@ -13,7 +13,7 @@ using Selectors.Tests.Support;
 namespace Selectors.Tests.Core;
 
 /// <summary>
-/// DESIGN.md "Errors", spec D5, F5/F6: a call that throws leaves the selector unchanged — the same key objects in the
+/// docs/design.md "Errors", spec D5, F5/F6: a call that throws leaves the selector unchanged — the same key objects in the
 /// map, and (epoll) the same kernel interest list, read from /proc/self/fdinfo; Select still reports the old registrations.
 /// </summary>
 [BackendAvailable]

@@ -11,7 +11,7 @@ using Selectors.Tests.Support;
 namespace Selectors.Tests.Core;
 
 /// <summary>
-/// DESIGN.md "Select(timeout)" and spec J1–J5, per backend: what blocks, what polls, rounding up, NaN, very long waits.
+/// docs/design.md "Select semantics" and spec J1–J5, per backend: what blocks, what polls, rounding up, NaN, very long waits.
 /// A socket registered for reading (nothing to read) makes every backend really wait in the OS.
 /// </summary>
 [BackendAvailable]
@@ -132,7 +132,7 @@ public sealed class SelectTimeoutRulesTests(SelectorBackend backend)
         }
         else
         {
-            // DESIGN.md: "a positive timeout waits at least that long ... rounded up, never down, to the backend's
+            // docs/design.md: "a positive timeout waits at least that long ... rounded up, never down, to the backend's
             // resolution". Socket.Select on Linux is poll() underneath, so its resolution is a millisecond too.
             times.Min().Should().BeGreaterThanOrEqualTo(0.9, "Socket.Select truncates microseconds to milliseconds; the library must round up");
         }

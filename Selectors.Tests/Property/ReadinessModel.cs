@@ -15,7 +15,7 @@ internal enum Expected
 
 /// <summary>
 /// The reference model: per endpoint, what the selector holds for it and what the kernel would say about it, in a few
-/// booleans and counters, with no OS call. The rules follow DESIGN.md ("Returned events": hang-up and error count as
+/// booleans and counters, with no OS call. The rules follow docs/design.md ("Select semantics": hang-up and error count as
 /// both read and write, masked by the interest) and the Linux poll functions of each kind of descriptor:
 /// <list type="bullet">
 /// <item>a stream socket is writable while open (writes are kept small and few, so its send buffer never fills) and
@@ -95,7 +95,7 @@ internal sealed class ReadinessModel
 
         EndpointState s = _states[e];
 
-        // The library validates the mask before it looks the object up (DESIGN.md: "Modify validates first").
+        // The library validates the mask before it looks the object up (docs/design.md, "The base and the engines": validation comes first).
         if (!Valid(events) || s.Closed)
         {
             return Expected.ArgumentException;
@@ -137,7 +137,7 @@ internal sealed class ReadinessModel
 
         EndpointState s = _states[e];
 
-        // A closed object that is still registered is found by reference (DESIGN.md).
+        // A closed object that is still registered is found by reference (docs/design.md, "Descriptor reuse").
         return s.Registered ? Expected.Ok : s.Closed ? Expected.ArgumentException : Expected.KeyNotFoundException;
     }
 

@@ -19,7 +19,7 @@ internal static class SelectorFactory
     };
 
     /// <summary>
-    /// The backend <see cref="DefaultSelector"/> promises this OS when nothing overrides it (DESIGN.md, spec Q1): epoll
+    /// The backend <see cref="DefaultSelector"/> promises this OS when nothing overrides it (docs/design.md, spec Q1): epoll
     /// on Linux, select on Windows, poll on other Unix.
     /// </summary>
     internal static SelectorBackend PlatformDefault =>
