@@ -38,7 +38,7 @@ public abstract class BaseSelector : ISelector
         _map = new SelectorMapping(_table, _gate);
     }
 
-    /// <summary>The OS mechanism this selector uses.</summary>
+    /// <inheritdoc />
     public SelectorBackend Backend => _engine.Kind;
 
     /// <summary>Whether <see cref="Close"/> was called.</summary>
@@ -186,28 +186,11 @@ public abstract class BaseSelector : ISelector
     /// <inheritdoc />
     public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds) => SelectList(SelectTimeout.ToTicks(timeoutSeconds));
 
-    /// <summary>
-    /// The zero-allocation select: waits as <see cref="Select(TimeSpan?)"/> does, then writes the ready keys into
-    /// <paramref name="ready"/> instead of a new list. Nothing is allocated per call in steady state.
-    /// </summary>
-    /// <param name="ready">Where the (key, events) entries go. When more are ready than it holds, the next call hands
-    /// out the rest first, without waiting, dropping those whose key was unregistered or modified meanwhile; so a buffer
-    /// smaller than the registrations loses nothing and never reports a key that is gone.</param>
-    /// <param name="timeout">As in <see cref="Select(TimeSpan?)"/>.</param>
-    /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
-    /// <exception cref="ArgumentException"><paramref name="ready"/> is empty.</exception>
-    /// <exception cref="UnixSystemCallException">The wait failed (epoll, poll).</exception>
-    /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
-    /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
-    /// <exception cref="InvalidOperationException">Another thread is in Select on this selector.</exception>
+    /// <inheritdoc />
     public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, TimeSpan? timeout = null) =>
         SelectInto(ready, SelectTimeout.ToTicks(timeout));
 
-    /// <summary>The zero-allocation select with the timeout in seconds, as <see cref="Select(double)"/>.</summary>
-    /// <param name="ready">Where the (key, events) entries go.</param>
-    /// <param name="timeoutSeconds">As in <see cref="Select(double)"/>.</param>
-    /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
-    /// <exception cref="ArgumentException"><paramref name="ready"/> is empty, or <paramref name="timeoutSeconds"/> is NaN.</exception>
+    /// <inheritdoc />
     public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, double timeoutSeconds) =>
         SelectInto(ready, SelectTimeout.ToTicks(timeoutSeconds));
 
@@ -263,14 +246,7 @@ public abstract class BaseSelector : ISelector
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
-    /// <summary>
-    /// Makes a <c>Select</c> blocked on another thread return at once, with <see cref="WokenUp"/> set; called when no
-    /// Select is in progress, it makes the next one return at once (it is never lost). Thread-safe, and cheap: wakeups
-    /// coalesce, so however many arrive before the selector wakes, the OS sees one write (an eventfd on Linux, a pipe
-    /// on other Unix, a loopback socket pair for the select backend). Java NIO's <c>Selector.wakeup()</c>.
-    /// After <see cref="Close"/> it does nothing, as Java's: a stop request that races a close must not crash the
-    /// thread that asked, and a closed selector has no wait left to end.
-    /// </summary>
+    /// <inheritdoc />
     public void Wakeup()
     {
         lock (_gate)

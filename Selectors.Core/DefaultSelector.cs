@@ -1,6 +1,5 @@
 using System;
-using Selectors.Engines;
-using Selectors.Poll;
+using System.Linq;
 
 namespace Selectors;
 
@@ -20,12 +19,12 @@ public sealed class DefaultSelector : BaseSelector
     /// <summary>Creates a selector on <see cref="ChosenBackend"/>.</summary>
     /// <exception cref="InvalidOperationException"><see cref="BackendVariable"/> names no backend.</exception>
     /// <exception cref="UnixSystemCallException">The backend's OS object could not be created.</exception>
-    public DefaultSelector() : base(CreateEngine(ChosenBackend))
+    public DefaultSelector() : base(SelectorBackends.CreateEngine(ChosenBackend))
     {
     }
 
     /// <summary>A default selector on a given backend, as another platform would choose it (for tests).</summary>
-    internal DefaultSelector(SelectorBackend backend) : base(CreateEngine(backend))
+    internal DefaultSelector(SelectorBackend backend) : base(SelectorBackends.CreateEngine(backend))
     {
     }
 
@@ -58,51 +57,17 @@ public sealed class DefaultSelector : BaseSelector
     public SelectorKey Modify(object fileObject, SelectorEvents events, object? data, SelectorTrigger trigger) =>
         ModifyCore(fileObject, events, data, trigger);
 
-    /// <summary>The backend for an override value (null or empty: probe this platform).</summary>
+    /// <summary>The backend for an override value (null or empty: the first of <see cref="SelectorBackends.All"/> available here).</summary>
     internal static SelectorBackend Choose(string? overrideValue)
     {
-        if (!string.IsNullOrWhiteSpace(overrideValue))
+        if (string.IsNullOrWhiteSpace(overrideValue))
         {
-            return overrideValue.Trim().ToLowerInvariant() switch
-            {
-                "epoll" => SelectorBackend.Epoll,
-                "poll" => SelectorBackend.Poll,
-                "select" => SelectorBackend.Select,
-                _ => throw new InvalidOperationException($"{BackendVariable}='{overrideValue}' names no backend; use epoll, poll or select."),
-            };
+            return SelectorBackends.All.First(SelectorBackends.IsAvailable);
         }
 
-        if (OperatingSystem.IsWindows())
-        {
-            return SelectorBackend.Select;
-        }
-
-        if (OperatingSystem.IsLinux() && Works(() => new EpollEngine().Dispose()))
-        {
-            return SelectorBackend.Epoll;
-        }
-
-        return Works(() => new PollSet().Poll(0)) ? SelectorBackend.Poll : SelectorBackend.Select;
-    }
-
-    internal static SelectorEngine CreateEngine(SelectorBackend backend) => backend switch
-    {
-        SelectorBackend.Epoll => new EpollEngine(),
-        SelectorBackend.Poll => new PollEngine(),
-        SelectorBackend.Select => new SelectEngine(),
-        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "Unknown backend."),
-    };
-
-    private static bool Works(Action probe)
-    {
-        try
-        {
-            probe();
-            return true;
-        }
-        catch (Exception e) when (e is Mono.Unix.UnixIOException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
-        {
-            return false;
-        }
+        return SelectorBackends.TryParse(overrideValue, out SelectorBackend backend)
+            ? backend
+            : throw new InvalidOperationException(
+                $"{BackendVariable}='{overrideValue}' names no backend; use {string.Join(", ", SelectorBackends.Names)}.");
     }
 }

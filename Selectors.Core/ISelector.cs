@@ -19,11 +19,14 @@ namespace Selectors;
 /// <para>A call that throws leaves the selector as it was. After <see cref="Close"/> every member but Close and
 /// Dispose throws <see cref="ObjectDisposedException"/>.</para>
 /// <para>Threads: one thread selects at a time (a concurrent Select throws <see cref="InvalidOperationException"/>).
-/// On the library's selectors, Register, Modify, Unregister, GetKey, Close and <see cref="BaseSelector.Wakeup"/> may be
+/// On the library's selectors, Register, Modify, Unregister, GetKey, Close and <see cref="Wakeup"/> may be
 /// called from any thread, and a change takes effect in a Select already blocked; Close makes it return.</para>
 /// </remarks>
 public interface ISelector : IDisposable
 {
+    /// <summary>The OS mechanism this selector uses.</summary>
+    SelectorBackend Backend { get; }
+
     /// <summary>Starts watching <paramref name="fileObject"/> (Python's <c>register</c>).</summary>
     /// <param name="fileObject">The object to watch.</param>
     /// <param name="events"><see cref="SelectorEvents.Read"/>, <see cref="SelectorEvents.Write"/> or both.</param>
@@ -71,6 +74,39 @@ public interface ISelector : IDisposable
     /// <exception cref="ArgumentException"><paramref name="timeoutSeconds"/> is NaN.</exception>
     /// <inheritdoc cref="Select(TimeSpan?)" path="/returns" />
     IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds);
+
+    /// <summary>
+    /// The zero-allocation select: waits as <see cref="Select(TimeSpan?)"/> does, then writes the ready keys into
+    /// <paramref name="ready"/> instead of a new list. Nothing is allocated per call in steady state.
+    /// </summary>
+    /// <param name="ready">Where the (key, events) entries go. When more are ready than it holds, the next call hands
+    /// out the rest first, without waiting, dropping those whose key was unregistered or modified meanwhile; so a buffer
+    /// smaller than the registrations loses nothing and never reports a key that is gone.</param>
+    /// <param name="timeout">As in <see cref="Select(TimeSpan?)"/>.</param>
+    /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ready"/> is empty.</exception>
+    /// <exception cref="UnixSystemCallException">The wait failed (epoll, poll).</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The wait failed (select).</exception>
+    /// <exception cref="ObjectDisposedException">The selector is closed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is in Select on this selector.</exception>
+    int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, TimeSpan? timeout = null);
+
+    /// <summary>The zero-allocation select with the timeout in seconds, as <see cref="Select(double)"/>.</summary>
+    /// <param name="ready">Where the (key, events) entries go.</param>
+    /// <param name="timeoutSeconds">As in <see cref="Select(double)"/>.</param>
+    /// <returns>How many entries of <paramref name="ready"/> were filled; 0 on timeout.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ready"/> is empty, or <paramref name="timeoutSeconds"/> is NaN.</exception>
+    int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, double timeoutSeconds);
+
+    /// <summary>
+    /// Makes a <c>Select</c> blocked on another thread return at once; called when no Select is in progress, it makes
+    /// the next one return at once (it is never lost). Thread-safe, and cheap: wakeups coalesce, so however many arrive
+    /// before the selector wakes, the OS sees one write (an eventfd on Linux, a pipe on other Unix, a loopback socket
+    /// pair for the select backend). Java NIO's <c>Selector.wakeup()</c>; <see cref="BaseSelector.WokenUp"/> tells a
+    /// wakeup from a timeout. After <see cref="Close"/> it does nothing, as Java's: a stop request that races a close
+    /// must not crash the thread that asked, and a closed selector has no wait left to end.
+    /// </summary>
+    void Wakeup();
 
     /// <summary>The key of <paramref name="fileObject"/> (Python's <c>get_key</c>).</summary>
     /// <exception cref="KeyNotFoundException">It is not registered.</exception>

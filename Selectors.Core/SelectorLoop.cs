@@ -9,7 +9,7 @@ namespace Selectors;
 /// A small event loop over a selector, for crawler and server authors who would rather not write one: asyncio's
 /// <c>call_soon</c>, <c>call_later</c>, <c>call_soon_threadsafe</c>, <c>run_forever</c> and <c>stop</c>, dispatching the
 /// callbacks that registrations keep in their data. This goes beyond Python's <c>selectors</c> module, which leaves
-/// the loop to you; writing that loop over <see cref="BaseSelector.Select(TimeSpan?)"/> yourself stays a first-class
+/// the loop to you; writing that loop over <see cref="ISelector.Select(TimeSpan?)"/> yourself stays a first-class
 /// way to use this library, and this class is that loop, written once.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ namespace Selectors;
 /// <para>
 /// A callback may unregister, close or modify any key, including keys later in the same batch: before each callback
 /// the loop looks the descriptor up again. A key unregistered meanwhile is skipped, as is a descriptor number that now
-/// belongs to another file object. A key that was modified (<see cref="BaseSelector.Modify"/> returns a new key) is
+/// belongs to another file object. A key that was modified (<see cref="ISelector.Modify"/> returns a new key) is
 /// dispatched as it is now: its new callback, with the ready events masked by its new interest (skipped if none is
 /// left), so a data-only change never loses an edge-triggered event.
 /// </para>
@@ -73,7 +73,7 @@ public sealed class SelectorLoop : IDisposable
     private const int MinCancelledToPurge = 100;
 
     private readonly bool _ownsSelector;
-    private readonly SelectorMapping _map;
+    private readonly IReadOnlyDictionary<int, SelectorKey> _map;
     private readonly Queue<Action> _soon = new();
     private readonly Queue<Action> _threadSafe = new(); // guarded by its own lock; the only state other threads touch
     private readonly PriorityQueue<TimerHandle, (long Deadline, long Sequence)> _timers = new();
@@ -104,7 +104,7 @@ public sealed class SelectorLoop : IDisposable
     /// <param name="ownsSelector">Whether <see cref="Dispose"/> closes <paramref name="selector"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="selector"/> is null.</exception>
     /// <exception cref="ObjectDisposedException"><paramref name="selector"/> is closed.</exception>
-    public SelectorLoop(BaseSelector selector, bool ownsSelector = false)
+    public SelectorLoop(ISelector selector, bool ownsSelector = false)
     {
         ArgumentNullException.ThrowIfNull(selector);
         _map = selector.GetMap();
@@ -116,7 +116,7 @@ public sealed class SelectorLoop : IDisposable
     /// The selector the loop waits on. Register with an <c>Action&lt;SelectorKey, SelectorEvents&gt;</c> as the data;
     /// modify and unregister as usual, from callbacks too. Do not call its <c>Select</c> while the loop runs.
     /// </summary>
-    public BaseSelector Selector { get; }
+    public ISelector Selector { get; }
 
     /// <summary>Whether a run method is in progress (on any thread). Thread-safe.</summary>
     public bool IsRunning => Volatile.Read(ref _runningThread) != 0;

@@ -16,7 +16,7 @@ internal sealed record SoakOptions(int Connections, double Seconds, double Warmu
     public const string Usage =
         "soak [--connections N] [--seconds S] [--warmup S] [--backend default|epoll|poll|select] [--port P] [--seed N]";
 
-    private static readonly string[] Backends = ["default", "epoll", "poll", "select"];
+    private static readonly string[] Backends = ["default", .. SelectorBackends.Names];
 
     /// <summary>Parses <paramref name="args"/>; every option has a default (4000 connections, 120 s).</summary>
     /// <exception cref="FormatException">An unknown option, a missing or malformed value, or a value out of range.</exception>

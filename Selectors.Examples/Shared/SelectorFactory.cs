@@ -10,20 +10,15 @@ namespace Selectors.Examples;
 /// </summary>
 internal static class SelectorFactory
 {
-    /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["default", "epoll", "poll", "select"];
+    /// <summary>The names <see cref="Create"/> accepts: <c>default</c> and <see cref="SelectorBackends.Names"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["default", .. SelectorBackends.Names];
 
-    /// <summary>A new selector for <paramref name="name"/>, one of <see cref="Names"/>.</summary>
+    /// <summary>A new selector for <paramref name="name"/>, one of <see cref="Names"/> (in any case).</summary>
     /// <exception cref="Mono.Unix.UnixIOException">The OS refused to create it (for instance epoll outside Linux).</exception>
     /// <exception cref="UsageException"><c>default</c> was asked for, but SELECTORS_BACKEND names no backend.</exception>
-    public static BaseSelector Create(string name) => name switch
-    {
-        "default" => CreateDefault(),
-        "epoll" => new EpollSelector(),
-        "poll" => new PollSelector(),
-        "select" => new SelectSelector(),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"Unknown backend; use one of {string.Join(", ", Names)}."),
-    };
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
+    public static BaseSelector Create(string name) =>
+        string.Equals(name, "default", StringComparison.OrdinalIgnoreCase) ? CreateDefault() : SelectorBackends.Create(SelectorBackends.Parse(name));
 
     private static DefaultSelector CreateDefault()
     {

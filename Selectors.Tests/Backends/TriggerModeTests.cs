@@ -8,8 +8,7 @@ using Selectors.Tests.Support;
 namespace Selectors.Tests.Backends;
 
 /// <summary>Edge-triggered and one-shot registration (beyond Python): epoll only, opt-in; level stays the default.</summary>
-[TestFixture("Epoll")]
-[TestFixture("Default")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.WithTriggerModes))]
 [Platform("Linux", Reason = "edge and one-shot triggers are epoll's, and DefaultSelector is epoll only on Linux")]
 public class TriggerModeTests : SelectorFixture
 {

@@ -13,10 +13,7 @@ namespace Selectors.Tests.Conformance;
 /// backend. Test names start with the point they check (e.g. <c>D2_</c>). Split by topic over partial files.
 /// </summary>
 [BackendAvailable]
-[TestFixture("Epoll")]
-[TestFixture("Poll")]
-[TestFixture("Select")]
-[TestFixture("Default")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Selectors))]
 public partial class SelectorConformanceTests
 {
     private readonly string _backend;

@@ -13,9 +13,7 @@ namespace Selectors.Tests.Core;
 /// costs a bounded number of managed bytes.
 /// </summary>
 [BackendAvailable]
-[TestFixture(SelectorBackend.Epoll)]
-[TestFixture(SelectorBackend.Poll)]
-[TestFixture(SelectorBackend.Select)]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Backends))]
 [NonParallelizable]
 public sealed class AllocationTests(SelectorBackend backend)
 {

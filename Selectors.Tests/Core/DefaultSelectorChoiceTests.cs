@@ -85,8 +85,8 @@ public sealed class DefaultSelectorChoiceTests
     [TestCase(SelectorBackend.Select)]
     public void Q1_CreateEngine_ForEachBackend_Works(SelectorBackend backend)
     {
-        using var engine = DefaultSelector.CreateEngine(backend);
+        using var engine = SelectorBackends.CreateEngine(backend);
         engine.Kind.Should().Be(backend);
-        FluentActions.Invoking(() => DefaultSelector.CreateEngine((SelectorBackend)42)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => SelectorBackends.CreateEngine((SelectorBackend)42)).Should().Throw<ArgumentOutOfRangeException>();
     }
 }

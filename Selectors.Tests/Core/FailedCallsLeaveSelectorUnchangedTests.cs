@@ -17,9 +17,7 @@ namespace Selectors.Tests.Core;
 /// map, and (epoll) the same kernel interest list, read from /proc/self/fdinfo; Select still reports the old registrations.
 /// </summary>
 [BackendAvailable]
-[TestFixture(SelectorBackend.Epoll)]
-[TestFixture(SelectorBackend.Poll)]
-[TestFixture(SelectorBackend.Select)]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Backends))]
 [NonParallelizable]
 [Platform("Linux")]
 public sealed class FailedCallsLeaveSelectorUnchangedTests(SelectorBackend backend)

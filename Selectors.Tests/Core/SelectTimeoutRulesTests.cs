@@ -15,9 +15,7 @@ namespace Selectors.Tests.Core;
 /// A socket registered for reading (nothing to read) makes every backend really wait in the OS.
 /// </summary>
 [BackendAvailable]
-[TestFixture(SelectorBackend.Epoll)]
-[TestFixture(SelectorBackend.Poll)]
-[TestFixture(SelectorBackend.Select)]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Backends))]
 [NonParallelizable]
 [Platform("Linux")]
 public sealed class SelectTimeoutRulesTests(SelectorBackend backend)

@@ -15,9 +15,7 @@ namespace Selectors.Tests.Core;
 /// wait early nor restart its full timeout: the wait is retried against the original monotonic deadline.
 /// </summary>
 [BackendAvailable]
-[TestFixture(SelectorBackend.Epoll)]
-[TestFixture(SelectorBackend.Poll)]
-[TestFixture(SelectorBackend.Select)]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Backends))]
 [NonParallelizable]
 [Platform("Linux")]
 public sealed class SignalInterruptionTests(SelectorBackend backend)
@@ -228,8 +226,7 @@ public sealed class SignalInterruptionTests(SelectorBackend backend)
 
 /// <summary>Spec L5: the lower layer (EpollInstance.Wait, PollSet.Poll) retries EINTR against the original deadline.</summary>
 [BackendAvailable]
-[TestFixture("epoll")]
-[TestFixture("poll")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.UnixSystemCalls))]
 [NonParallelizable]
 [Platform("Linux")]
 public sealed class LowerLayerSignalInterruptionTests(string primitive)

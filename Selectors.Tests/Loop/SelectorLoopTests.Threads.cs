@@ -137,7 +137,7 @@ public sealed partial class SelectorLoopTests
     [Test]
     public void DisposeClosesAnOwnedSelector_ButLeavesAWrappedOneOpen()
     {
-        BaseSelector owned = _loop.Selector;
+        var owned = (BaseSelector)_loop.Selector;
         _loop.Dispose();
         owned.IsClosed.Should().BeTrue();
 

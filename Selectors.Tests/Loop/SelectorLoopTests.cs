@@ -13,10 +13,7 @@ namespace Selectors.Tests.Loop;
 /// Split by topic over partial files.
 /// </summary>
 [BackendAvailable]
-[TestFixture("Epoll")]
-[TestFixture("Poll")]
-[TestFixture("Select")]
-[TestFixture("Default")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Selectors))]
 public sealed partial class SelectorLoopTests(string backend)
 {
     /// <summary>The most any wait in these tests may take: generous, for a loaded 2-core machine.</summary>

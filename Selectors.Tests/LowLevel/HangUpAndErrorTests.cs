@@ -15,8 +15,7 @@ namespace Selectors.Tests.LowLevel;
 /// Epoll and poll share the values of IN, OUT, ERR and HUP, so the expectations are written once as <see cref="PollEvents"/>.
 /// </summary>
 [BackendAvailable]
-[TestFixture("epoll")]
-[TestFixture("poll")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.UnixSystemCalls))]
 public class HangUpAndErrorTests(string backend)
 {
     private const PollEvents InOut = PollEvents.In | PollEvents.Out;

@@ -15,10 +15,7 @@ namespace Selectors.Tests.Property;
 /// shrunk sequence and a minimal one; see docs/reliability.md section 2.
 /// </summary>
 [BackendAvailable]
-[TestFixture("Epoll")]
-[TestFixture("Poll")]
-[TestFixture("Select")]
-[TestFixture("Default")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Selectors))]
 public sealed class DifferentialPropertyTests
 {
     /// <summary>Replays one sequence: <c>Backend:seed</c> as a failure prints it (a bare seed replays on every backend).</summary>

@@ -7,16 +7,10 @@ using System.Threading;
 
 namespace Selectors.Tests.Support;
 
-/// <summary>Creates a selector of a given backend, for fixtures parameterised with [TestFixture(SelectorBackend.X)].</summary>
+/// <summary>Creates the selector a fixture's argument names (see <see cref="BackendFixtures"/>).</summary>
 internal static class SelectorFactory
 {
-    internal static BaseSelector Create(SelectorBackend backend) => backend switch
-    {
-        SelectorBackend.Epoll => new EpollSelector(),
-        SelectorBackend.Poll => new PollSelector(),
-        SelectorBackend.Select => new SelectSelector(),
-        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, null),
-    };
+    internal static BaseSelector Create(SelectorBackend backend) => SelectorBackends.Create(backend);
 
     /// <summary>
     /// The backend <see cref="DefaultSelector"/> promises this OS when nothing overrides it (docs/design.md, spec Q1): epoll
@@ -31,9 +25,9 @@ internal static class SelectorFactory
     /// </summary>
     internal static BaseSelector Create(string name) => name switch
     {
-        "Default" => new DefaultSelector(),
-        "PollPipe" => new PollSelector(new Selectors.Wakers.PipeWaker()),
-        _ => Create(Enum.Parse<SelectorBackend>(name)),
+        BackendFixtures.Default => new DefaultSelector(),
+        BackendFixtures.PollPipe => new PollSelector(new Selectors.Wakers.PipeWaker()),
+        _ => Create(SelectorBackends.Parse(name)),
     };
 
     /// <summary>Writes one byte on <paramref name="socket"/> from a background thread after <paramref name="delay"/>.</summary>

@@ -15,11 +15,7 @@ namespace Selectors.Tests.Threading;
 /// selecting thread is first seen blocked in the kernel, then the change is made, then the outcome observed.
 /// </summary>
 [BackendAvailable]
-[TestFixture("Epoll")]
-[TestFixture("Poll")]
-[TestFixture("PollPipe")]
-[TestFixture("Select")]
-[TestFixture("Default")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.SelectorsAndPollPipe))]
 public class CrossThreadRegistrationTests : SelectorFixture
 {
     public CrossThreadRegistrationTests(string backend)

@@ -13,11 +13,7 @@ namespace Selectors.Tests.Threading;
 
 /// <summary>Wakeup (beyond Python; Java NIO's wakeup): thread-safe, sticky, coalesced, told apart from a timeout.</summary>
 [BackendAvailable]
-[TestFixture("Epoll")]
-[TestFixture("Poll")]
-[TestFixture("PollPipe")]
-[TestFixture("Select")]
-[TestFixture("Default")]
+[TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.SelectorsAndPollPipe))]
 public class WakeupTests : SelectorFixture
 {
     public WakeupTests(string backend)
