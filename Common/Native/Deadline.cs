@@ -109,6 +109,23 @@ internal readonly struct Deadline
         return ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue.Ticks : (long)ticks;
     }
 
+    /// <summary>
+    /// The <see cref="Stopwatch"/> timestamp <paramref name="delay"/> after <paramref name="now"/>, rounded up, so that
+    /// whatever is due then is never early; <paramref name="now"/> for a zero or negative delay; <see cref="long.MaxValue"/>
+    /// beyond the clock's range. For a schedule of many deadlines (a loop's timers), which must be ordered in time.
+    /// </summary>
+    internal static long TimestampAfter(long now, TimeSpan delay)
+    {
+        long ticks = ToStopwatchTicks(delay);
+        return ticks > long.MaxValue - now ? long.MaxValue : now + ticks;
+    }
+
+    /// <summary>
+    /// <see cref="TimeSpan"/> ticks from <paramref name="now"/> until the <see cref="Stopwatch"/> timestamp
+    /// <paramref name="dueTimestamp"/>, rounded up so that a wait for it never ends before it is due; 0 once it has passed.
+    /// </summary>
+    internal static long TicksUntil(long dueTimestamp, long now) => dueTimestamp <= now ? 0 : ToTimeSpanTicks(dueTimestamp - now);
+
     /// <summary>Ticks left until <paramref name="timeoutTicks"/> after <paramref name="elapsedTicks"/>, in whole units rounded up, at most int.MaxValue.</summary>
     internal static int UnitsLeft(long timeoutTicks, long elapsedTicks, long ticksPerUnit) =>
         (int)Math.Min(LongUnitsLeft(timeoutTicks, elapsedTicks, ticksPerUnit), int.MaxValue);
@@ -117,5 +134,37 @@ internal readonly struct Deadline
     {
         long remaining = timeoutTicks - elapsedTicks;
         return remaining <= 0 ? 0 : remaining / ticksPerUnit + (remaining % ticksPerUnit != 0 ? 1 : 0);
+    }
+
+    /// <summary><paramref name="delay"/> in Stopwatch ticks, rounded up; 0 for a negative delay.</summary>
+    private static long ToStopwatchTicks(TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        // Whole seconds and the rest apart, so neither product overflows; a delay beyond the clock's range saturates.
+        long seconds = delay.Ticks / TimeSpan.TicksPerSecond;
+        long rest = delay.Ticks % TimeSpan.TicksPerSecond;
+        if (seconds >= long.MaxValue / Stopwatch.Frequency - 1)
+        {
+            return long.MaxValue;
+        }
+
+        return seconds * Stopwatch.Frequency + ((rest * Stopwatch.Frequency) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+    }
+
+    /// <summary>Stopwatch ticks in <see cref="TimeSpan"/> ticks, rounded up, at most <see cref="TimeSpan.MaxValue"/>.</summary>
+    private static long ToTimeSpanTicks(long stopwatchTicks)
+    {
+        long seconds = stopwatchTicks / Stopwatch.Frequency;
+        long rest = stopwatchTicks % Stopwatch.Frequency;
+        if (seconds >= TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerSecond)
+        {
+            return TimeSpan.MaxValue.Ticks;
+        }
+
+        return seconds * TimeSpan.TicksPerSecond + ((rest * TimeSpan.TicksPerSecond) + Stopwatch.Frequency - 1) / Stopwatch.Frequency;
     }
 }

@@ -138,6 +138,30 @@ public sealed class DeadlineTests
     }
 
     [Test]
+    public void Timestamps_ForAScheduleOfTimers_RoundUp_AndSaturate()
+    {
+        const long now = 1_000_000;
+        Deadline.TimestampAfter(now, TimeSpan.Zero).Should().Be(now, "a zero delay is due at once");
+        Deadline.TimestampAfter(now, TimeSpan.FromSeconds(-1)).Should().Be(now);
+        Deadline.TimestampAfter(now, TimeSpan.FromTicks(1)).Should().BeGreaterThan(now, "a positive delay is never due at once");
+        Deadline.TimestampAfter(now, TimeSpan.FromSeconds(1)).Should().Be(now + Stopwatch.Frequency);
+        Deadline.TimestampAfter(now, TimeSpan.MaxValue).Should().Be(long.MaxValue);
+        Deadline.TimestampAfter(long.MaxValue - 5, TimeSpan.FromSeconds(1)).Should().Be(long.MaxValue);
+
+        Deadline.TicksUntil(now - 1, now).Should().Be(0);
+        Deadline.TicksUntil(now, now).Should().Be(0);
+        Deadline.TicksUntil(now + 1, now).Should().BePositive("a wait for a timer never ends before it is due");
+        Deadline.TicksUntil(now + Stopwatch.Frequency, now).Should().Be(TimeSpan.TicksPerSecond);
+        Deadline.TicksUntil(long.MaxValue, 0).Should().BeInRange(
+            long.MaxValue / Stopwatch.Frequency * TimeSpan.TicksPerSecond, TimeSpan.MaxValue.Ticks, "the clock's whole range, without overflow");
+        foreach (long ticks in new[] { 1L, 7L, Ms + 1, 3 * TimeSpan.TicksPerSecond + 1 })
+        {
+            long due = Deadline.TimestampAfter(now, TimeSpan.FromTicks(ticks));
+            Deadline.TicksUntil(due, now).Should().BeGreaterThanOrEqualTo(ticks, "there and back never shortens a wait");
+        }
+    }
+
+    [Test]
     public void BuildingAndReading_AllocateNothing()
     {
         long total = 0;
