@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using Selectors.Engines;
@@ -181,18 +180,18 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(TimeSpan? timeout = null) => SelectList(SelectTimeout.ToTicks(timeout));
+    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(TimeSpan? timeout = null) => SelectList(Deadline.ToTicks(timeout));
 
     /// <inheritdoc />
-    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds) => SelectList(SelectTimeout.ToTicks(timeoutSeconds));
+    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds) => SelectList(Deadline.ToTicks(timeoutSeconds));
 
     /// <inheritdoc />
     public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, TimeSpan? timeout = null) =>
-        SelectInto(ready, SelectTimeout.ToTicks(timeout));
+        SelectInto(ready, Deadline.ToTicks(timeout));
 
     /// <inheritdoc />
     public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, double timeoutSeconds) =>
-        SelectInto(ready, SelectTimeout.ToTicks(timeoutSeconds));
+        SelectInto(ready, Deadline.ToTicks(timeoutSeconds));
 
     /// <inheritdoc />
     public SelectorKey GetKey(object fileObject)
@@ -313,19 +312,13 @@ public abstract class BaseSelector : ISelector
         bool ended = false;
         try
         {
-            long start = timeoutTicks > 0 ? Stopwatch.GetTimestamp() : 0;
-            long elapsed = 0;
+            Deadline deadline = Deadline.AfterTicks(timeoutTicks);
+            int units = deadline.TimeoutUnits(_engine.TicksPerUnit);
             while (true)
             {
-                int units = timeoutTicks switch
-                {
-                    SelectTimeout.Infinite => -1,
-                    0 => 0,
-                    _ => SelectTimeout.RemainingUnits(timeoutTicks, elapsed, _engine.TicksPerUnit),
-                };
-
                 // Waits longer than the backend accepts go in chunks; the deadline may have passed in an earlier one.
-                int count = units == 0 && timeoutTicks > 0 ? 0 : _engine.Wait(units);
+                bool expired = units == 0 && timeoutTicks > 0;
+                int count = expired ? 0 : _engine.Wait(units);
                 lock (_gate)
                 {
                     _waiting = false;
@@ -337,7 +330,7 @@ public abstract class BaseSelector : ISelector
                         _wokenUp = true;
                     }
 
-                    bool done = _closed || (units == 0 && timeoutTicks > 0);
+                    bool done = _closed || expired;
                     if (done || Deliver(ref sink) > 0 || timeoutTicks == 0 || _wokenUp)
                     {
                         EndSelect();
@@ -363,7 +356,7 @@ public abstract class BaseSelector : ISelector
                     _waiting = true;
                 }
 
-                elapsed = timeoutTicks > 0 ? Stopwatch.GetElapsedTime(start).Ticks : 0;
+                units = deadline.RemainingUnits(_engine.TicksPerUnit);
             }
         }
         finally

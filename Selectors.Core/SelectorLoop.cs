@@ -150,9 +150,7 @@ public sealed class SelectorLoop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        long now = Stopwatch.GetTimestamp();
-        long ticks = ToStopwatchTicks(delay);
-        long deadline = ticks > long.MaxValue - now ? long.MaxValue : now + ticks;
+        long deadline = Deadline.TimestampAfter(Stopwatch.GetTimestamp(), delay);
         var timer = new TimerHandle(this, callback);
         _timers.Enqueue(timer, (deadline, _timerSequence++));
         return timer;
@@ -213,7 +211,7 @@ public sealed class SelectorLoop : IDisposable
         {
             do
             {
-                Turn(maxWait: -1);
+                Turn(maxWait: Deadline.Infinite);
             }
             while (!_stopping);
         }
@@ -240,7 +238,7 @@ public sealed class SelectorLoop : IDisposable
         Enter();
         try
         {
-            Turn(timeout is not { } t || t == Timeout.InfiniteTimeSpan ? -1 : ToStopwatchTicks(t));
+            Turn(Deadline.ToTicks(timeout));
         }
         finally
         {
@@ -296,7 +294,7 @@ public sealed class SelectorLoop : IDisposable
         }
     }
 
-    /// <summary>Runs (or finishes) one turn; <paramref name="maxWait"/> bounds the wait in Stopwatch ticks (-1: no bound).</summary>
+    /// <summary>Runs (or finishes) one turn; <paramref name="maxWait"/> bounds the wait in <see cref="TimeSpan"/> ticks (<see cref="Deadline.Infinite"/>: no bound).</summary>
     private void Turn(long maxWait)
     {
         if (!_inTurn)
@@ -356,7 +354,7 @@ public sealed class SelectorLoop : IDisposable
         long wait = WaitTicks(Stopwatch.GetTimestamp(), maxWait);
         _readyNext = 0;
         _readyCount = 0;
-        _readyCount = Selector.Select(_ready, wait < 0 ? null : ToTimeSpan(wait));
+        _readyCount = Selector.Select(_ready, wait == Deadline.Infinite ? null : TimeSpan.FromTicks(wait));
         MoveThreadSafeCallbacks();
         _soonLeft = _soon.Count;
         _turnTime = Stopwatch.GetTimestamp();
@@ -364,7 +362,7 @@ public sealed class SelectorLoop : IDisposable
         _inTurn = true;
     }
 
-    /// <summary>How long the next wait may last, in Stopwatch ticks; -1 for as long as it takes.</summary>
+    /// <summary>How long the next wait may last, in <see cref="TimeSpan"/> ticks; <see cref="Deadline.Infinite"/> for as long as it takes.</summary>
     private long WaitTicks(long now, long maxWait)
     {
         if (_soon.Count > 0 || _stopping)
@@ -372,7 +370,7 @@ public sealed class SelectorLoop : IDisposable
             return 0;
         }
 
-        long wait = _timers.TryPeek(out _, out var order) ? Math.Max(0, order.Deadline - now) : -1;
+        long wait = _timers.TryPeek(out _, out var order) ? Deadline.TicksUntil(order.Deadline, now) : Deadline.Infinite;
         return maxWait >= 0 && (wait < 0 || maxWait < wait) ? maxWait : wait;
     }
 
@@ -418,36 +416,4 @@ public sealed class SelectorLoop : IDisposable
         $"The key of {key.FileObject} (FD {key.Fd}) was reported ready, but its data is "
         + (key.Data is null ? "null" : $"a {key.Data.GetType()}")
         + ", not an Action<SelectorKey, SelectorEvents>: a SelectorLoop calls the callback in each key's data.");
-
-    /// <summary><paramref name="delay"/> in Stopwatch ticks, rounded up; 0 for a negative delay.</summary>
-    private static long ToStopwatchTicks(TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            return 0;
-        }
-
-        // Whole seconds and the rest apart, so neither product overflows; a delay beyond the clock's range saturates.
-        long seconds = delay.Ticks / TimeSpan.TicksPerSecond;
-        long rest = delay.Ticks % TimeSpan.TicksPerSecond;
-        if (seconds >= long.MaxValue / Stopwatch.Frequency - 1)
-        {
-            return long.MaxValue;
-        }
-
-        return seconds * Stopwatch.Frequency + ((rest * Stopwatch.Frequency) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
-    }
-
-    /// <summary>Stopwatch ticks as a <see cref="TimeSpan"/>, rounded up, so a wait for a timer never ends before it is due.</summary>
-    private static TimeSpan ToTimeSpan(long stopwatchTicks)
-    {
-        long seconds = stopwatchTicks / Stopwatch.Frequency;
-        long rest = stopwatchTicks % Stopwatch.Frequency;
-        if (seconds >= TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerSecond)
-        {
-            return TimeSpan.MaxValue;
-        }
-
-        return TimeSpan.FromTicks(seconds * TimeSpan.TicksPerSecond + ((rest * TimeSpan.TicksPerSecond) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
-    }
 }

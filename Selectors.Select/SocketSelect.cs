@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading;
 
@@ -115,11 +114,11 @@ public static class SocketSelect
         (Socket[] all, int readCount, int writeCount, int errorCount) = Remember(read, write, error);
         try
         {
-            long start = Stopwatch.GetTimestamp();
+            Deadline deadline = Deadline.AfterMicroseconds(timeoutMicroseconds);
+            long remaining = timeoutMicroseconds;
             while (true)
             {
-                long remaining = timeoutMicroseconds - (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-                long wait = Math.Clamp(remaining, 0, slice);
+                long wait = Math.Min(remaining, slice);
                 if (unix)
                 {
                     wait = (wait + 999) / 1000 * 1000;
@@ -136,6 +135,7 @@ public static class SocketSelect
                 read.AddRange(all.AsSpan(0, readCount));
                 write.AddRange(all.AsSpan(readCount, writeCount));
                 error.AddRange(all.AsSpan(readCount + writeCount, errorCount));
+                remaining = deadline.RemainingMicroseconds();
             }
         }
         finally
@@ -163,11 +163,10 @@ public static class SocketSelect
         }
 
         // Thread.Sleep takes whole milliseconds: round up, and sleep in chunks for the very long.
-        long milliseconds = (microseconds + 999) / 1000;
-        long start = Stopwatch.GetTimestamp();
-        for (long left = milliseconds; left > 0; left = milliseconds - (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds)
+        Deadline deadline = Deadline.AfterMicroseconds(microseconds);
+        for (int left = deadline.TimeoutUnits(TimeSpan.TicksPerMillisecond); left > 0; left = deadline.RemainingMilliseconds())
         {
-            Thread.Sleep((int)Math.Min(left, int.MaxValue - 1));
+            Thread.Sleep(Math.Min(left, int.MaxValue - 1));
         }
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using Selectors;
 
 /// <summary>A blocking system call that takes a timeout in milliseconds (-1: forever) and may fail with EINTR.</summary>
@@ -21,7 +20,7 @@ internal static class InterruptibleWait
     internal static int Run<TWait>(ref TWait wait, int timeoutMilliseconds, string call)
         where TWait : struct, IInterruptibleWait
     {
-        long start = timeoutMilliseconds > 0 ? Stopwatch.GetTimestamp() : 0;
+        Deadline deadline = Deadline.AfterMilliseconds(timeoutMilliseconds);
         int remaining = timeoutMilliseconds;
         while (true)
         {
@@ -37,22 +36,13 @@ internal static class InterruptibleWait
                 throw new UnixSystemCallException(call, errno);
             }
 
-            if (timeoutMilliseconds > 0)
+            if (deadline.HasExpired)
             {
-                remaining = RemainingMilliseconds(start, timeoutMilliseconds);
-                if (remaining <= 0)
-                {
-                    return 0;
-                }
+                return 0;
             }
-        }
-    }
 
-    /// <summary>Whole milliseconds left until <paramref name="timeoutMilliseconds"/> after <paramref name="start"/>, rounded up.</summary>
-    private static int RemainingMilliseconds(long start, int timeoutMilliseconds)
-    {
-        long remainingTicks = TimeSpan.FromMilliseconds(timeoutMilliseconds).Ticks - Stopwatch.GetElapsedTime(start).Ticks;
-        return remainingTicks <= 0 ? 0 : (int)((remainingTicks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
+            remaining = deadline.RemainingMilliseconds();
+        }
     }
 
     /// <summary>

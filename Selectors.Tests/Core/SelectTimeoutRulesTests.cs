@@ -198,35 +198,35 @@ public sealed class SelectTimeoutArithmeticTests
     [Test]
     public void J1_ToTicks_TimeSpan()
     {
-        SelectTimeout.ToTicks((TimeSpan?)null).Should().Be(SelectTimeout.Infinite);
-        SelectTimeout.ToTicks(Timeout.InfiniteTimeSpan).Should().Be(SelectTimeout.Infinite);
-        SelectTimeout.ToTicks(TimeSpan.Zero).Should().Be(0);
-        SelectTimeout.ToTicks(TimeSpan.FromTicks(-1)).Should().Be(0);
-        SelectTimeout.ToTicks(TimeSpan.FromMilliseconds(-2)).Should().Be(0);
-        SelectTimeout.ToTicks(TimeSpan.MinValue).Should().Be(0);
-        SelectTimeout.ToTicks(TimeSpan.FromTicks(1)).Should().Be(1);
-        SelectTimeout.ToTicks(TimeSpan.FromSeconds(2)).Should().Be(2 * TimeSpan.TicksPerSecond);
-        SelectTimeout.ToTicks(TimeSpan.MaxValue).Should().Be(TimeSpan.MaxValue.Ticks);
+        Deadline.ToTicks((TimeSpan?)null).Should().Be(Deadline.Infinite);
+        Deadline.ToTicks(Timeout.InfiniteTimeSpan).Should().Be(Deadline.Infinite);
+        Deadline.ToTicks(TimeSpan.Zero).Should().Be(0);
+        Deadline.ToTicks(TimeSpan.FromTicks(-1)).Should().Be(0);
+        Deadline.ToTicks(TimeSpan.FromMilliseconds(-2)).Should().Be(0);
+        Deadline.ToTicks(TimeSpan.MinValue).Should().Be(0);
+        Deadline.ToTicks(TimeSpan.FromTicks(1)).Should().Be(1);
+        Deadline.ToTicks(TimeSpan.FromSeconds(2)).Should().Be(2 * TimeSpan.TicksPerSecond);
+        Deadline.ToTicks(TimeSpan.MaxValue).Should().Be(TimeSpan.MaxValue.Ticks);
     }
 
     [Test]
     public void J1_J4_ToTicks_Seconds()
     {
-        SelectTimeout.ToTicks(double.PositiveInfinity).Should().Be(SelectTimeout.Infinite);
-        SelectTimeout.ToTicks(0.0).Should().Be(0);
-        SelectTimeout.ToTicks(-0.0).Should().Be(0);
-        SelectTimeout.ToTicks(-1e-300).Should().Be(0);
-        SelectTimeout.ToTicks(-1.0).Should().Be(0);
-        SelectTimeout.ToTicks(double.NegativeInfinity).Should().Be(0);
-        SelectTimeout.ToTicks(double.MinValue).Should().Be(0);
-        SelectTimeout.ToTicks(double.Epsilon).Should().Be(1, "a positive timeout rounds up to at least one tick");
-        SelectTimeout.ToTicks(1e-9).Should().Be(1);
-        SelectTimeout.ToTicks(0.5).Should().Be(TimeSpan.TicksPerSecond / 2);
-        SelectTimeout.ToTicks(2.0).Should().Be(2 * TimeSpan.TicksPerSecond);
-        SelectTimeout.ToTicks(1e10).Should().Be(10_000_000_000L * TimeSpan.TicksPerSecond);
-        SelectTimeout.ToTicks(1e300).Should().Be(TimeSpan.MaxValue.Ticks);
-        SelectTimeout.ToTicks(double.MaxValue).Should().Be(TimeSpan.MaxValue.Ticks);
-        FluentActions.Invoking(() => SelectTimeout.ToTicks(double.NaN)).Should().Throw<ArgumentException>().WithParameterName("timeoutSeconds");
+        Deadline.ToTicks(double.PositiveInfinity).Should().Be(Deadline.Infinite);
+        Deadline.ToTicks(0.0).Should().Be(0);
+        Deadline.ToTicks(-0.0).Should().Be(0);
+        Deadline.ToTicks(-1e-300).Should().Be(0);
+        Deadline.ToTicks(-1.0).Should().Be(0);
+        Deadline.ToTicks(double.NegativeInfinity).Should().Be(0);
+        Deadline.ToTicks(double.MinValue).Should().Be(0);
+        Deadline.ToTicks(double.Epsilon).Should().Be(1, "a positive timeout rounds up to at least one tick");
+        Deadline.ToTicks(1e-9).Should().Be(1);
+        Deadline.ToTicks(0.5).Should().Be(TimeSpan.TicksPerSecond / 2);
+        Deadline.ToTicks(2.0).Should().Be(2 * TimeSpan.TicksPerSecond);
+        Deadline.ToTicks(1e10).Should().Be(10_000_000_000L * TimeSpan.TicksPerSecond);
+        Deadline.ToTicks(1e300).Should().Be(TimeSpan.MaxValue.Ticks);
+        Deadline.ToTicks(double.MaxValue).Should().Be(TimeSpan.MaxValue.Ticks);
+        FluentActions.Invoking(() => Deadline.ToTicks(double.NaN)).Should().Throw<ArgumentException>().WithParameterName("timeoutSeconds");
     }
 
     [TestCase(Ms, 0L, Ms, 1)]
@@ -239,29 +239,29 @@ public sealed class SelectTimeoutArithmeticTests
     [TestCase(10L, 0L, Us, 1)]
     [TestCase(1L, 0L, 1L, 1)]
     public void J2_RemainingUnits_RoundsUp(long timeout, long elapsed, long perUnit, int expected) =>
-        SelectTimeout.RemainingUnits(timeout, elapsed, perUnit).Should().Be(expected);
+        Deadline.UnitsLeft(timeout, elapsed, perUnit).Should().Be(expected);
 
     [TestCase(Ms, Ms, Ms)]
     [TestCase(Ms, Ms + 1, Ms)]
     [TestCase(1L, long.MaxValue, Ms)]
     [TestCase(Ms, 10 * Ms, Us)]
     public void J5_RemainingUnits_DeadlinePassed_IsZero(long timeout, long elapsed, long perUnit) =>
-        SelectTimeout.RemainingUnits(timeout, elapsed, perUnit).Should().Be(0);
+        Deadline.UnitsLeft(timeout, elapsed, perUnit).Should().Be(0);
 
     [Test]
     public void J4_RemainingUnits_ClampsToIntMaxValue_AndNeverOverflows()
     {
-        SelectTimeout.RemainingUnits(long.MaxValue, 0, Ms).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits(long.MaxValue, 0, Us).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits(long.MaxValue, 0, 1).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits(long.MaxValue, 1, 1).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits(long.MaxValue, long.MaxValue - 5, 10).Should().Be(1);
-        SelectTimeout.RemainingUnits(long.MaxValue, long.MaxValue - 10, 10).Should().Be(1);
-        SelectTimeout.RemainingUnits(long.MaxValue, long.MaxValue - 11, 10).Should().Be(2);
-        SelectTimeout.RemainingUnits(TimeSpan.MaxValue.Ticks, 0, Ms).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits((long)int.MaxValue * Ms, 0, Ms).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits((long)int.MaxValue * Ms + 1, 0, Ms).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits((long)int.MaxValue * Ms - Ms + 1, 0, Ms).Should().Be(int.MaxValue);
-        SelectTimeout.RemainingUnits((long)int.MaxValue * Ms - Ms, 0, Ms).Should().Be(int.MaxValue - 1);
+        Deadline.UnitsLeft(long.MaxValue, 0, Ms).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft(long.MaxValue, 0, Us).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft(long.MaxValue, 0, 1).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft(long.MaxValue, 1, 1).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft(long.MaxValue, long.MaxValue - 5, 10).Should().Be(1);
+        Deadline.UnitsLeft(long.MaxValue, long.MaxValue - 10, 10).Should().Be(1);
+        Deadline.UnitsLeft(long.MaxValue, long.MaxValue - 11, 10).Should().Be(2);
+        Deadline.UnitsLeft(TimeSpan.MaxValue.Ticks, 0, Ms).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft((long)int.MaxValue * Ms, 0, Ms).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft((long)int.MaxValue * Ms + 1, 0, Ms).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft((long)int.MaxValue * Ms - Ms + 1, 0, Ms).Should().Be(int.MaxValue);
+        Deadline.UnitsLeft((long)int.MaxValue * Ms - Ms, 0, Ms).Should().Be(int.MaxValue - 1);
     }
 }
