@@ -8,13 +8,21 @@ namespace Selectors.Benchmarks.Soak;
 /// <summary>
 /// The soak's verdict and its one <c>soak:</c> line (key=value pairs, for scripts and the CI test). It passes when no
 /// byte was lost or corrupted and no connection dropped, in the warm-up or the measured round; when the echo server's
-/// descriptors and resident memory after the round are at most 5% above what they were before it; and when the server
+/// descriptors after the round are at most 5% above what they were before it, and its resident memory at most 5% or
+/// <see cref="ResidentSlackKiB"/> above; and when the server
 /// then stops cleanly on SIGTERM.
 /// </summary>
 internal sealed class SoakReport
 {
     /// <summary>How far above "before" the descriptors and resident memory may end: 5%.</summary>
     public const double Tolerance = 1.05;
+
+    /// <summary>
+    /// Resident memory may also end this much above "before", whatever the ratio: the GC keeps 2–4 MiB more regions after
+    /// a short round than before it, however many connections it served (measured; it is not proportional to them), and
+    /// on a 50 MiB server that alone can cross 5%. A leak of a few KiB per connection still crosses it in a long soak.
+    /// </summary>
+    public const long ResidentSlackKiB = 6 * 1024;
 
     /// <summary>The options of the run.</summary>
     public required SoakOptions Options { get; init; }
@@ -63,7 +71,7 @@ internal sealed class SoakReport
             Check(Warmup.BytesCorrupted + Round.BytesCorrupted == 0, "corrupted");
             Check(Round.Completed == Round.Opened && Round.BytesEchoed == Round.BytesSent, "unfinished");
             Check(DescriptorRatio <= Tolerance, "descriptors");
-            Check(ResidentRatio <= Tolerance, "resident_memory");
+            Check(ResidentRatio <= Tolerance || After.ResidentKiB - Before.ResidentKiB <= ResidentSlackKiB, "resident_memory");
             Check(ServerExitCode == 0, "server_exit");
             return failures;
         }

@@ -57,7 +57,9 @@ public sealed class SoakTests
         Number(figures, "bytes_corrupted").Should().Be(0, transcript);
         Number(figures, "bytes_echoed").Should().Be(Number(figures, "bytes_sent"), transcript);
         Ratio(figures, "fd_ratio").Should().BeLessThanOrEqualTo(1.05, transcript);
-        Ratio(figures, "rss_ratio").Should().BeLessThanOrEqualTo(1.05, transcript);
+        // 5%, or the GC's region slack (SoakReport.ResidentSlackKiB): a short round can leave 2-4 MiB more retained.
+        (Ratio(figures, "rss_ratio") <= 1.05 || Number(figures, "rss_after_kib") - Number(figures, "rss_before_kib") <= 6 * 1024)
+            .Should().BeTrue($"resident memory must end within 5% or 6 MiB of where it began; {transcript}");
         figures["server_exit"].Should().Be("0", $"the echo example should stop cleanly on SIGTERM; {transcript}");
         exitCode.Should().Be(0, transcript);
     }
