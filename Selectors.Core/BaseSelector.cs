@@ -180,18 +180,18 @@ public abstract class BaseSelector : ISelector
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(TimeSpan? timeout = null) => SelectList(Deadline.ToTicks(timeout));
+    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(TimeSpan? timeout = null) => SelectList(Deadline.After(timeout));
 
     /// <inheritdoc />
-    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds) => SelectList(Deadline.ToTicks(timeoutSeconds));
+    public IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> Select(double timeoutSeconds) => SelectList(Deadline.AfterSeconds(timeoutSeconds));
 
     /// <inheritdoc />
     public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, TimeSpan? timeout = null) =>
-        SelectInto(ready, Deadline.ToTicks(timeout));
+        SelectInto(ready, Deadline.After(timeout));
 
     /// <inheritdoc />
     public int Select(Span<(SelectorKey Key, SelectorEvents Events)> ready, double timeoutSeconds) =>
-        SelectInto(ready, Deadline.ToTicks(timeoutSeconds));
+        SelectInto(ready, Deadline.AfterSeconds(timeoutSeconds));
 
     /// <inheritdoc />
     public SelectorKey GetKey(object fileObject)
@@ -260,14 +260,14 @@ public abstract class BaseSelector : ISelector
         }
     }
 
-    private List<(SelectorKey Key, SelectorEvents Events)> SelectList(long timeoutTicks)
+    private List<(SelectorKey Key, SelectorEvents Events)> SelectList(Deadline deadline)
     {
         var sink = new ListSink();
-        Collect(ref sink, timeoutTicks);
+        Collect(ref sink, deadline);
         return sink.List ?? new List<(SelectorKey Key, SelectorEvents Events)>(0);
     }
 
-    private int SelectInto(Span<(SelectorKey Key, SelectorEvents Events)> buffer, long timeoutTicks)
+    private int SelectInto(Span<(SelectorKey Key, SelectorEvents Events)> buffer, Deadline deadline)
     {
         if (buffer.IsEmpty)
         {
@@ -275,14 +275,14 @@ public abstract class BaseSelector : ISelector
         }
 
         var sink = new SpanSink(buffer);
-        return Collect(ref sink, timeoutTicks);
+        return Collect(ref sink, deadline);
     }
 
     /// <summary>
     /// Hands out what is left of the last batch, or waits until the OS reports something the caller asked for, a
-    /// wakeup, or the timeout (-1 ticks waits forever, 0 polls); returns how many entries went into <paramref name="sink"/>.
+    /// wakeup, or <paramref name="deadline"/>; returns how many entries went into <paramref name="sink"/>.
     /// </summary>
-    private int Collect<TSink>(ref TSink sink, long timeoutTicks)
+    private int Collect<TSink>(ref TSink sink, Deadline deadline)
         where TSink : IReadySink, allows ref struct
     {
         lock (_gate)
@@ -302,7 +302,7 @@ public abstract class BaseSelector : ISelector
             if (_wakeupRequested)
             {
                 // A wakeup that came before this call: report it, with whatever is ready now, without blocking.
-                timeoutTicks = 0;
+                deadline = Deadline.AfterTicks(0);
             }
 
             _selecting = true;
@@ -312,12 +312,11 @@ public abstract class BaseSelector : ISelector
         bool ended = false;
         try
         {
-            Deadline deadline = Deadline.AfterTicks(timeoutTicks);
             int units = deadline.TimeoutUnits(_engine.TicksPerUnit);
             while (true)
             {
                 // Waits longer than the backend accepts go in chunks; the deadline may have passed in an earlier one.
-                bool expired = units == 0 && timeoutTicks > 0;
+                bool expired = units == 0 && deadline.TimeoutTicks > 0;
                 int count = expired ? 0 : _engine.Wait(units);
                 lock (_gate)
                 {
@@ -331,7 +330,7 @@ public abstract class BaseSelector : ISelector
                     }
 
                     bool done = _closed || expired;
-                    if (done || Deliver(ref sink) > 0 || timeoutTicks == 0 || _wokenUp)
+                    if (done || Deliver(ref sink) > 0 || deadline.TimeoutTicks == 0 || _wokenUp)
                     {
                         EndSelect();
                         ended = true;

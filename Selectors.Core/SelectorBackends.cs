@@ -69,10 +69,10 @@ public static class SelectorBackends
     /// <summary>The engine of <paramref name="backend"/>, for a <see cref="DefaultSelector"/> on it.</summary>
     internal static SelectorEngine CreateEngine(SelectorBackend backend) => EntryOf(backend).CreateEngine();
 
+    // Found by value, not indexed by it: the table's order is the order of preference, not the enum's.
     private static Entry EntryOf(SelectorBackend backend) =>
-        (uint)backend < (uint)s_entries.Length
-            ? s_entries[(int)backend]
-            : throw new ArgumentOutOfRangeException(nameof(backend), backend, "Unknown backend.");
+        Array.Find(s_entries, e => e.Backend == backend)
+            ?? throw new ArgumentOutOfRangeException(nameof(backend), backend, "Unknown backend.");
 
     private static bool Works(Action probe)
     {

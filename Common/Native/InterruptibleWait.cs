@@ -36,12 +36,12 @@ internal static class InterruptibleWait
                 throw new UnixSystemCallException(call, errno);
             }
 
-            if (deadline.HasExpired)
+            // One clock read: a positive timeout with nothing left has run out; a poll (0) is retried, as Python does.
+            remaining = deadline.RemainingMilliseconds();
+            if (remaining == 0 && deadline.TimeoutTicks > 0)
             {
                 return 0;
             }
-
-            remaining = deadline.RemainingMilliseconds();
         }
     }
 
