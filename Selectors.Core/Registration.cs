@@ -1,52 +1,71 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Selectors;
 
 /// <summary>
-/// What the selector keeps per registered descriptor besides the caller's <see cref="SelectorKey"/>: the generation
-/// the OS tags its events with, and the handle whose closing the selector watches for.
+/// What the selector keeps per registered descriptor besides the caller's <see cref="SelectorKey"/>: the trigger mode,
+/// the engine's tag, and whether it holds the file object's handle. Engines read it on the select path without a lock,
+/// so what they read is written before it is published (<see cref="Tag"/>) or is a single reference (<see cref="Key"/>),
+/// and the flags two threads may race on change atomically. It is small on purpose: one per registration.
 /// </summary>
 internal sealed class Registration
 {
-    /// <summary>A generation no registration has: stamps an event whose descriptor had no registration.</summary>
-    internal const uint NoGeneration = uint.MaxValue;
+    private const int TriggerBits = (int)(SelectorTrigger.Edge | SelectorTrigger.OneShot);
+    private const int HoldsReferenceBit = 1 << 4;
+    private const int LeftInterestSetBit = 1 << 5;
 
-    private bool _holdsReference;
+    private int _flags;
 
-    private Registration(SelectorKey key, uint generation, SafeHandle? handle, SelectorTrigger trigger)
+    private Registration(SelectorKey key, SelectorTrigger trigger)
     {
         Key = key;
-        Generation = generation;
-        Handle = handle;
-        Trigger = trigger;
+        _flags = (int)trigger;
     }
 
     /// <summary>The caller's key; replaced by Modify.</summary>
     internal SelectorKey Key { get; set; }
 
-    /// <summary>Changes whenever the OS interest changes, so events queued for an older interest can be dropped.</summary>
-    internal uint Generation { get; set; }
-
-    /// <summary>How the OS reports readiness for it (epoll only: edge-triggered, one-shot).</summary>
-    internal SelectorTrigger Trigger { get; set; }
-
-    /// <summary>The handle of a registered <see cref="Socket"/> or <see cref="SafeHandle"/>; null for a bare descriptor or an <see cref="IFileObject"/>.</summary>
-    internal SafeHandle? Handle { get; }
-
     /// <summary>
-    /// Removed from the OS interest set because its file object was closed while registered; the key stays in the map,
-    /// so Unregister still finds it (by reference), until Unregister or a new registration of its number.
+    /// The engine's mark for this registration, set before the engine publishes it: epoll's event data (the
+    /// registration's slot and that slot's generation), select's index in its list.
     /// </summary>
-    internal bool Defunct { get; set; }
+    internal ulong Tag { get; set; }
+
+    /// <summary>How the OS reports readiness for it (epoll only: edge-triggered, one-shot). Changed under the selector's lock.</summary>
+    internal SelectorTrigger Trigger
+    {
+        get => (SelectorTrigger)(Volatile.Read(ref _flags) & TriggerBits);
+        set
+        {
+            int flags;
+            do
+            {
+                flags = Volatile.Read(ref _flags);
+            }
+            while (Interlocked.CompareExchange(ref _flags, (flags & ~TriggerBits) | (int)value, flags) != flags);
+        }
+    }
 
     internal int Fd => Key.Fd;
 
-    /// <summary>Whether the registered file object was closed (or disposed) while registered.</summary>
+    /// <summary>Whether the registered file object (a <see cref="Socket"/> or a <see cref="SafeHandle"/>) was closed or disposed while registered.</summary>
     internal bool FileObjectClosed => Handle is { IsClosed: true };
 
+    /// <summary>Whether it left the OS interest set: unregistered, or its file object found closed while registered.</summary>
+    internal bool LeftInterestSet => (Volatile.Read(ref _flags) & LeftInterestSetBit) != 0;
+
     /// <summary>Whether this registration no longer watches the file it was made for.</summary>
-    internal bool Stale => Defunct || FileObjectClosed;
+    internal bool Stale => LeftInterestSet || FileObjectClosed;
+
+    /// <summary>The handle of a registered <see cref="Socket"/> or <see cref="SafeHandle"/>; null for a bare descriptor or an <see cref="IFileObject"/>.</summary>
+    private SafeHandle? Handle => Key.FileObject switch
+    {
+        Socket socket => socket.SafeHandle,
+        SafeHandle handle => handle,
+        _ => null,
+    };
 
     /// <summary>
     /// A registration for <paramref name="key"/>. A <see cref="SafeHandle"/> other than a socket's is reference-counted
@@ -55,30 +74,30 @@ internal sealed class Registration
     /// <see cref="Socket.Dispose()"/> spins, resetting the connection, until every reference is released (measured on .NET 10):
     /// a closed socket is recognised by its handle instead, and its events are dropped.
     /// </summary>
-    internal static Registration Create(SelectorKey key, uint generation, SelectorTrigger trigger)
+    internal static Registration Create(SelectorKey key, SelectorTrigger trigger)
     {
-        SafeHandle? handle = key.FileObject switch
+        var registration = new Registration(key, trigger);
+        if (registration.Handle is { } handle and not SafeSocketHandle)
         {
-            Socket socket => socket.SafeHandle,
-            SafeHandle safeHandle => safeHandle,
-            _ => null,
-        };
-
-        var registration = new Registration(key, generation, handle, trigger);
-        if (handle is not null and not SafeSocketHandle)
-        {
-            handle.DangerousAddRef(ref registration._holdsReference);
+            bool added = false;
+            handle.DangerousAddRef(ref added);
+            registration._flags |= added ? HoldsReferenceBit : 0;
         }
 
         return registration;
     }
 
-    /// <summary>Lets go of the handle, closing its descriptor now if its owner disposed it while registered. Idempotent.</summary>
+    /// <summary>
+    /// Claims the one removal from the OS interest set: true for the first caller only, so that the select path (finding
+    /// the file object closed) and Unregister on another thread never both remove it.
+    /// </summary>
+    internal bool TryLeaveInterestSet() => (Interlocked.Or(ref _flags, LeftInterestSetBit) & LeftInterestSetBit) == 0;
+
+    /// <summary>Lets go of the handle, closing its descriptor now if its owner disposed it while registered. Idempotent and thread-safe.</summary>
     internal void Release()
     {
-        if (_holdsReference)
+        if ((Interlocked.And(ref _flags, ~HoldsReferenceBit) & HoldsReferenceBit) != 0)
         {
-            _holdsReference = false;
             Handle!.DangerousRelease();
         }
     }

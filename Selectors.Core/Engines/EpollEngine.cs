@@ -5,23 +5,25 @@ using Selectors.Wakers;
 namespace Selectors.Engines;
 
 /// <summary>
-/// The epoll engine: registrations live in the kernel; one wait returns every ready descriptor. Each registration's
-/// <c>data</c> is its generation and descriptor, not the bare descriptor, so a kernel registration that outlived its
-/// number (epoll watches open files, and a <c>dup</c> keeps the file open) is recognised as stale, never taken for the
-/// registration that now holds the number.
+/// The epoll engine. The interest set is the kernel's, which is safe to change while another thread waits, so changes
+/// go straight to <c>epoll_ctl</c> and the wait takes no lock. Each event's <c>data</c> names its registration's slot and
+/// that slot's generation, so a
+/// kernel registration that outlived its number (epoll watches open files, and a <c>dup</c> keeps the file open) is
+/// recognised as stale, never taken for the registration that now holds the number (<see cref="RegistrationSlots"/>). Events that do not fit the
+/// caller's buffer stay in the kernel, which hands them out first next time (its ready list is round-robin).
 /// </summary>
 internal sealed class EpollEngine : SelectorEngine
 {
     private const uint ReadBit = (uint)EpollEvents.In;
     private const uint WriteBit = (uint)EpollEvents.Out;
 
-    /// <summary>The waker's data: generation and descriptor both all ones, which no registration uses.</summary>
+    /// <summary>The waker's data: slot and generation both all ones, which no registration uses.</summary>
     private const ulong WakerData = ulong.MaxValue;
 
     private readonly EpollInstance _epoll = new();
     private readonly EventFdWaker _waker;
+    private readonly RegistrationSlots _registrations = new();
     private EpollEvent[] _events = new EpollEvent[2];
-    private int _registered;
 
     internal EpollEngine()
     {
@@ -40,64 +42,78 @@ internal sealed class EpollEngine : SelectorEngine
 
     internal override SelectorBackend Kind => SelectorBackend.Epoll;
 
-    internal override long TicksPerUnit => TimeSpan.TicksPerMillisecond;
+    internal override Waker Waker => _waker;
 
-    internal override bool TagsEvents => true;
-
-    internal override bool ChangesWhileWaiting => true;
-
-    internal override bool SupportsTriggers => true;
+    private protected override long TicksPerUnit => TimeSpan.TicksPerMillisecond;
 
     /// <summary>The epoll descriptor.</summary>
     internal int Fileno() => _epoll.Fileno();
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger)
+    internal override void Register(Registration registration)
     {
-        _epoll.Register(fd, Interest(events, trigger), Tag(fd, generation));
-        _registered++;
+        // Published before the kernel can report it, so that no event (an edge-triggered one least of all) is missed.
+        _registrations.Add(registration);
+        try
+        {
+            _epoll.Register(registration.Fd, Interest(registration.Key.Events, registration.Trigger), registration.Tag);
+        }
+        catch
+        {
+            _registrations.Remove(registration);
+            throw;
+        }
     }
 
-    internal override void Modify(int fd, SelectorEvents events, uint generation, SelectorTrigger trigger) =>
-        _epoll.Modify(fd, Interest(events, trigger), Tag(fd, generation));
+    internal override void Modify(Registration registration, SelectorEvents events, SelectorTrigger trigger) =>
+        _epoll.Modify(registration.Fd, Interest(events, trigger), registration.Tag);
 
-    internal override void Remove(int fd)
+    internal override void Unregister(Registration registration)
     {
         try
         {
-            _epoll.Unregister(fd);
+            _epoll.Unregister(registration.Fd);
         }
         catch (UnixSystemCallException)
         {
             // EBADF: the descriptor was closed, which already removed it; ENOENT: its number now names another file.
         }
 
-        _registered--;
+        _registrations.Remove(registration);
     }
 
-    internal override int Wait(int timeoutUnits)
+    private protected override void RemoveClosed(Registration registration)
     {
-        // Room for every registration and the waker, as CPython sizes maxevents, so one call reports everything ready.
-        int capacity = _registered + 1;
-        EnsureCapacity(ref _events, capacity);
-        ReadyDescriptor[] ready = ReadyBuffer(capacity);
-        int count = _epoll.Wait(_events.AsSpan(0, capacity), timeoutUnits);
+        // Under the change lock, so that no Register of a file that has reused the number runs between the check and
+        // the removal; the descriptor of a SafeHandle is still open here (the registration holds it until released).
+        lock (ChangeLock)
+        {
+            Unregister(registration);
+        }
+    }
+
+    private protected override int WaitOnce(Span<(SelectorKey Key, SelectorEvents Events)> ready, int timeoutUnits, out bool wakerSeen)
+    {
+        EnsureCapacity(ref _events, ready.Length);
+        int count = _epoll.Wait(_events.AsSpan(0, ready.Length), timeoutUnits);
+        Registration?[] table = _registrations.Snapshot;
         int filled = 0;
+        wakerSeen = false;
         for (int i = 0; i < count; i++)
         {
             ulong data = _events[i].Data;
             if (data == WakerData)
             {
-                _waker.Reset(); // consumed here; BaseSelector tells a Wakeup from its own wakes
-                continue;
+                _waker.Reset();
+                wakerSeen = true;
             }
-
-            ready[filled++] = new ReadyDescriptor((int)(uint)data, FromPollBits((uint)_events[i].Events, ReadBit, WriteBit), (uint)(data >> 32));
+            else if (RegistrationSlots.Find(table, data) is { } registration)
+            {
+                Report(registration, FromPollBits((uint)_events[i].Events, ReadBit, WriteBit), ready, ref filled);
+            }
         }
 
         return filled;
     }
-
-    internal override Waker Waker => _waker;
 
     public override void Dispose()
     {
@@ -109,6 +125,4 @@ internal sealed class EpollEngine : SelectorEngine
         (EpollEvents)ToPollBits(events, ReadBit, WriteBit)
         | ((trigger & SelectorTrigger.Edge) != 0 ? EpollEvents.EdgeTriggered : EpollEvents.None)
         | ((trigger & SelectorTrigger.OneShot) != 0 ? EpollEvents.OneShot : EpollEvents.None);
-
-    private static ulong Tag(int fd, uint generation) => ((ulong)generation << 32) | (uint)fd;
 }

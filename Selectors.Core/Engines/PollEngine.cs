@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Selectors.Poll;
 using Selectors.Wakers;
 
@@ -6,7 +7,9 @@ namespace Selectors.Engines;
 
 /// <summary>
 /// The poll engine: the interest set is a <see cref="PollSet"/> kept between calls, so registering never fails in the
-/// kernel; a closed descriptor is reported ready through POLLNVAL. The waker's descriptor is one more entry.
+/// kernel, and a closed descriptor is reported ready through POLLNVAL. The kernel reads the set during the wait, so a
+/// change from another thread goes through <see cref="WaitingChanges"/>. The waker's descriptor is one more entry.
+/// When the caller's buffer is short, the next wait scans on from where this one stopped (<see cref="PollSet.Poll(Span{PollResult}, int)"/>).
 /// </summary>
 internal sealed class PollEngine : SelectorEngine
 {
@@ -15,48 +18,106 @@ internal sealed class PollEngine : SelectorEngine
 
     private readonly PollSet _pollSet = new();
     private readonly Waker _waker;
+    private readonly WaitingChanges _changes;
+    private readonly Dictionary<int, Registration> _registrations = new();
     private PollResult[] _results = new PollResult[2];
 
     internal PollEngine(Waker? waker = null)
     {
         _waker = waker ?? Waker.ForThisPlatform();
+        _changes = new WaitingChanges(_waker);
         _pollSet.Register(_waker.Fd, PollEvents.In);
     }
 
     internal override SelectorBackend Kind => SelectorBackend.Poll;
 
-    internal override long TicksPerUnit => TimeSpan.TicksPerMillisecond;
+    internal override Waker Waker => _waker;
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger) => _pollSet.Register(fd, Interest(events));
+    private protected override long TicksPerUnit => TimeSpan.TicksPerMillisecond;
 
-    internal override void Modify(int fd, SelectorEvents events, uint generation, SelectorTrigger trigger) => _pollSet.Modify(fd, Interest(events));
-
-    internal override void Remove(int fd) => _pollSet.Unregister(fd);
-
-    internal override int Wait(int timeoutUnits)
+    internal override void Register(Registration registration)
     {
-        int capacity = _pollSet.Count;
-        EnsureCapacity(ref _results, capacity);
-        ReadyDescriptor[] ready = ReadyBuffer(capacity);
-        int count = _pollSet.Poll(_results.AsSpan(0, capacity), timeoutUnits);
-        int filled = 0;
-        for (int i = 0; i < count; i++)
+        RequireLevelTriggered(registration.Trigger);
+        _changes.BeginChange();
+        try
         {
-            if (_results[i].Fd == _waker.Fd)
-            {
-                _waker.Reset(); // consumed here; BaseSelector tells a Wakeup from its own wakes
-                continue;
-            }
+            _pollSet.Register(registration.Fd, Interest(registration.Key.Events));
+            _registrations.Add(registration.Fd, registration);
+        }
+        finally
+        {
+            _changes.EndChange();
+        }
+    }
 
-            ready[filled++] = new ReadyDescriptor(_results[i].Fd, FromPollBits((ushort)_results[i].Events, ReadBit, WriteBit), 0);
+    internal override void Modify(Registration registration, SelectorEvents events, SelectorTrigger trigger)
+    {
+        RequireLevelTriggered(trigger);
+        _changes.BeginChange();
+        try
+        {
+            _pollSet.Modify(registration.Fd, Interest(events));
+        }
+        finally
+        {
+            _changes.EndChange();
+        }
+    }
+
+    internal override void Unregister(Registration registration)
+    {
+        _changes.BeginChange();
+        try
+        {
+            Remove(registration);
+        }
+        finally
+        {
+            _changes.EndChange();
+        }
+    }
+
+    // Called inside the wait, which no change can enter.
+    private protected override void RemoveClosed(Registration registration) => Remove(registration);
+
+    private protected override int WaitOnce(Span<(SelectorKey Key, SelectorEvents Events)> ready, int timeoutUnits, out bool wakerSeen)
+    {
+        EnsureCapacity(ref _results, ready.Length);
+        wakerSeen = false;
+        int filled = 0;
+        _changes.EnterWait();
+        try
+        {
+            int count = _pollSet.Poll(_results.AsSpan(0, ready.Length), timeoutUnits);
+            for (int i = 0; i < count; i++)
+            {
+                int fd = _results[i].Fd;
+                if (fd == _waker.Fd)
+                {
+                    _waker.Reset();
+                    wakerSeen = true;
+                }
+                else if (_registrations.TryGetValue(fd, out Registration? registration))
+                {
+                    Report(registration, FromPollBits((ushort)_results[i].Events, ReadBit, WriteBit), ready, ref filled);
+                }
+            }
+        }
+        finally
+        {
+            _changes.ExitWait();
         }
 
         return filled;
     }
 
-    internal override Waker Waker => _waker;
-
     public override void Dispose() => _waker.Dispose();
+
+    private void Remove(Registration registration)
+    {
+        _pollSet.Unregister(registration.Fd);
+        _registrations.Remove(registration.Fd);
+    }
 
     private static PollEvents Interest(SelectorEvents events) => (PollEvents)ToPollBits(events, ReadBit, WriteBit);
 }

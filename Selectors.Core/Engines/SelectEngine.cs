@@ -9,33 +9,218 @@ namespace Selectors.Engines;
 /// <summary>
 /// The select engine, on <see cref="SocketSelect"/>: sockets only. A descriptor or handle given instead of a
 /// <see cref="Socket"/> is wrapped in a non-owning <see cref="Socket"/> at registration, which fails with a
-/// <see cref="SocketException"/> if it is not a socket. Like Python's, it keeps no OS state: the lists are built per wait,
-/// from the registrations whose socket is still open, plus the waker's socket.
+/// <see cref="SocketException"/> if it is not a socket. Like Python's, it keeps no OS state: the lists are built per wait
+/// from the registrations, plus the waker's socket, so a change from another thread goes through
+/// <see cref="WaitingChanges"/>. <c>Socket.Select</c> keeps each list's order, so the results are matched to
+/// registrations by walking both in step, without a lookup; each wait starts where the last one's buffer ran out.
 /// </summary>
 internal sealed class SelectEngine : SelectorEngine
 {
-    private readonly Dictionary<int, Registration> _byFd = new();
-    private readonly Dictionary<Socket, Registration> _bySocket = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Watched> _watched = new();
     private readonly List<Socket> _read = new();
     private readonly List<Socket> _write = new();
     private readonly List<Socket> _error = new();
-    private readonly List<Registration> _touched = new();
     private readonly SocketPairWaker _waker = new();
+    private readonly WaitingChanges _changes;
+    private int _start;
+
+    internal SelectEngine() => _changes = new WaitingChanges(_waker);
 
     internal override SelectorBackend Kind => SelectorBackend.Select;
 
-    internal override long TicksPerUnit => TimeSpan.TicksPerMicrosecond;
+    internal override Waker Waker => _waker;
 
-    internal override void Add(int fd, object fileObject, SelectorEvents events, uint generation, SelectorTrigger trigger)
+    private protected override long TicksPerUnit => TimeSpan.TicksPerMicrosecond;
+
+    internal override void Register(Registration registration)
     {
-        bool owned = fileObject is not Socket;
-        Socket socket = fileObject as Socket ?? Wrap(fd);
-        var registration = new Registration(socket, fd, owned) { Interest = events };
-        _byFd.Add(fd, registration);
-        _bySocket.Add(socket, registration);
+        RequireLevelTriggered(registration.Trigger);
+        var watched = new Watched(registration, registration.Key.FileObject as Socket ?? Wrap(registration.Fd), registration.Key.Events);
+        _changes.BeginChange();
+        try
+        {
+            registration.Tag = (uint)_watched.Count;
+            _watched.Add(watched);
+        }
+        finally
+        {
+            _changes.EndChange();
+        }
     }
 
-    internal override void Modify(int fd, SelectorEvents events, uint generation, SelectorTrigger trigger) => _byFd[fd].Interest = events;
+    internal override void Modify(Registration registration, SelectorEvents events, SelectorTrigger trigger)
+    {
+        RequireLevelTriggered(trigger);
+        _changes.BeginChange();
+        try
+        {
+            _watched[(int)registration.Tag].Interest = events;
+        }
+        finally
+        {
+            _changes.EndChange();
+        }
+    }
+
+    internal override void Unregister(Registration registration)
+    {
+        _changes.BeginChange();
+        try
+        {
+            // Unless the sweep already removed it, claimed by the wait.
+            int index = (int)registration.Tag;
+            if (index < _watched.Count && _watched[index].Registration == registration)
+            {
+                Remove(index);
+            }
+        }
+        finally
+        {
+            _changes.EndChange();
+        }
+    }
+
+    // Called inside the wait, while the lists are walked: the next wait's sweep removes it.
+    private protected override void RemoveClosed(Registration registration)
+    {
+    }
+
+    private protected override int WaitOnce(Span<(SelectorKey Key, SelectorEvents Events)> ready, int timeoutUnits, out bool wakerSeen)
+    {
+        _changes.EnterWait();
+        try
+        {
+            SweepClosed();
+            int count = _watched.Count;
+            int start = _start < count ? _start : 0;
+            _read.Add(_waker.ReadSocket);
+            for (int n = 0; n < count; n++)
+            {
+                Watched watched = _watched[(start + n) % count];
+                if ((watched.Interest & SelectorEvents.Read) != 0)
+                {
+                    _read.Add(watched.Socket);
+                }
+
+                if ((watched.Interest & SelectorEvents.Write) != 0)
+                {
+                    _write.Add(watched.Socket);
+                    if (OperatingSystem.IsWindows())
+                    {
+                        // Winsock reports a failed non-blocking connect only in the error set; Python merges it into write.
+                        _error.Add(watched.Socket);
+                    }
+                }
+            }
+
+            SocketSelect.SelectInPlace(_read, _write, _error, timeoutUnits);
+            wakerSeen = _read.Count > 0 && _read[0] == _waker.ReadSocket;
+            if (wakerSeen)
+            {
+                _waker.Reset();
+            }
+
+            return Match(ready, start, wakerSeen ? 1 : 0);
+        }
+        finally
+        {
+            _read.Clear();
+            _write.Clear();
+            _error.Clear();
+            _changes.ExitWait();
+        }
+    }
+
+    public override void Dispose()
+    {
+        foreach (Watched watched in _watched)
+        {
+            watched.Release();
+        }
+
+        _watched.Clear();
+        _waker.Dispose();
+    }
+
+    /// <summary>
+    /// Walks the registrations in the order the lists were built, each list's ready sockets in step, and reports each
+    /// ready registration once with its merged events; remembers where to start when the buffer fills.
+    /// </summary>
+    private int Match(Span<(SelectorKey Key, SelectorEvents Events)> ready, int start, int read)
+    {
+        int count = _watched.Count;
+        int write = 0;
+        int error = 0;
+        int filled = 0;
+        _start = 0;
+        for (int n = 0; n < count && read + write + error < _read.Count + _write.Count + _error.Count; n++)
+        {
+            if (filled == ready.Length)
+            {
+                _start = (start + n) % count;
+                break;
+            }
+
+            Watched watched = _watched[(start + n) % count];
+            SelectorEvents events = Take(_read, ref read, watched.Socket, SelectorEvents.Read)
+                | Take(_write, ref write, watched.Socket, SelectorEvents.Write)
+                | Take(_error, ref error, watched.Socket, SelectorEvents.Write);
+            if (events != SelectorEvents.None)
+            {
+                Report(watched.Registration, events, ready, ref filled);
+            }
+        }
+
+        return filled;
+    }
+
+    /// <summary><paramref name="events"/> if the next ready socket of <paramref name="list"/> is <paramref name="socket"/> (then moving past it).</summary>
+    private static SelectorEvents Take(List<Socket> list, ref int next, Socket socket, SelectorEvents events)
+    {
+        if (next < list.Count && ReferenceEquals(list[next], socket))
+        {
+            next++;
+            return events;
+        }
+
+        return SelectorEvents.None;
+    }
+
+    /// <summary>
+    /// Drops the registrations whose socket was closed while registered (Socket.Select would throw for them, and the
+    /// selector drops their events anyway), and those that left the interest set since the last wait.
+    /// </summary>
+    private void SweepClosed()
+    {
+        for (int i = _watched.Count - 1; i >= 0; i--)
+        {
+            Registration registration = _watched[i].Registration;
+            if (registration.FileObjectClosed && registration.TryLeaveInterestSet())
+            {
+                registration.Release();
+            }
+
+            if (registration.LeftInterestSet)
+            {
+                Remove(i);
+            }
+        }
+    }
+
+    /// <summary>Removes entry <paramref name="index"/> in O(1), moving the last one into its place.</summary>
+    private void Remove(int index)
+    {
+        Watched removed = _watched[index];
+        int last = _watched.Count - 1;
+        if (index != last)
+        {
+            _watched[index] = _watched[last];
+            _watched[index].Registration.Tag = (uint)index;
+        }
+
+        _watched.RemoveAt(last);
+        removed.Release();
+    }
 
     /// <summary>A non-owning <see cref="Socket"/> over <paramref name="fd"/>; a closed descriptor or a non-socket is refused.</summary>
     private static Socket Wrap(int fd)
@@ -51,115 +236,19 @@ internal sealed class SelectEngine : SelectorEngine
         return socket;
     }
 
-    internal override void Remove(int fd)
+    /// <summary>A registration as this engine watches it: its socket (the caller's, or a wrapper it owns) and interest.</summary>
+    private sealed class Watched(Registration registration, Socket socket, SelectorEvents interest)
     {
-        Registration registration = _byFd[fd];
-        _byFd.Remove(fd);
-        _bySocket.Remove(registration.Socket);
-        registration.Release();
-    }
+        internal Registration Registration { get; } = registration;
 
-    internal override int Wait(int timeoutUnits)
-    {
-        _read.Add(_waker.ReadSocket);
-        foreach (Registration registration in _byFd.Values)
-        {
-            if (registration.Socket.SafeHandle.IsClosed)
-            {
-                // Disposed while registered: Socket.Select would throw; the selector drops its key's events anyway.
-                continue;
-            }
-
-            if ((registration.Interest & SelectorEvents.Read) != 0)
-            {
-                _read.Add(registration.Socket);
-            }
-
-            if ((registration.Interest & SelectorEvents.Write) != 0)
-            {
-                _write.Add(registration.Socket);
-                if (OperatingSystem.IsWindows())
-                {
-                    // Winsock reports a failed non-blocking connect only in the error set; Python merges it into write.
-                    _error.Add(registration.Socket);
-                }
-            }
-        }
-
-        try
-        {
-            SocketSelect.SelectInPlace(_read, _write, _error, timeoutUnits);
-            MarkReady(_read, SelectorEvents.Read);
-            MarkReady(_write, SelectorEvents.Write);
-            MarkReady(_error, SelectorEvents.Write);
-        }
-        finally
-        {
-            _read.Clear();
-            _write.Clear();
-            _error.Clear();
-        }
-
-        ReadyDescriptor[] ready = ReadyBuffer(_touched.Count);
-        for (int i = 0; i < _touched.Count; i++)
-        {
-            ready[i] = new ReadyDescriptor(_touched[i].Fd, _touched[i].Ready, 0);
-            _touched[i].Ready = SelectorEvents.None;
-        }
-
-        int count = _touched.Count;
-        _touched.Clear();
-        return count;
-    }
-
-    internal override Waker Waker => _waker;
-
-    public override void Dispose()
-    {
-        foreach (Registration registration in _byFd.Values)
-        {
-            registration.Release();
-        }
-
-        _byFd.Clear();
-        _bySocket.Clear();
-        _waker.Dispose();
-    }
-
-    private void MarkReady(List<Socket> sockets, SelectorEvents events)
-    {
-        foreach (Socket socket in sockets)
-        {
-            if (socket == _waker.ReadSocket)
-            {
-                _waker.Reset(); // consumed here; BaseSelector tells a Wakeup from its own wakes
-                continue;
-            }
-
-            Registration registration = _bySocket[socket];
-            if (registration.Ready == SelectorEvents.None)
-            {
-                _touched.Add(registration);
-            }
-
-            registration.Ready |= events;
-        }
-    }
-
-    private sealed class Registration(Socket socket, int fd, bool ownsSocket)
-    {
         internal Socket Socket { get; } = socket;
 
-        internal int Fd { get; } = fd;
-
-        internal SelectorEvents Interest { get; set; }
-
-        internal SelectorEvents Ready { get; set; }
+        internal SelectorEvents Interest { get; set; } = interest;
 
         /// <summary>Disposes the wrapper made at registration; never the caller's socket, never the descriptor.</summary>
         internal void Release()
         {
-            if (ownsSocket)
+            if (!ReferenceEquals(Socket, Registration.Key.FileObject))
             {
                 Socket.Dispose();
             }
