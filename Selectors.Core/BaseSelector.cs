@@ -268,7 +268,7 @@ public abstract class BaseSelector : ISelector
 
     private void FinishClose()
     {
-        foreach (Registration registration in _table.ByFd.Values)
+        foreach (Registration registration in _table)
         {
             registration.Release();
         }

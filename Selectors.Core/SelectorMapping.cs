@@ -35,14 +35,23 @@ public sealed class SelectorMapping : IReadOnlyDictionary<int, SelectorKey>
     }
 
     /// <summary>The registered descriptors.</summary>
-    public IEnumerable<int> Keys => _table.ByFd.Keys;
+    public IEnumerable<int> Keys
+    {
+        get
+        {
+            foreach (Registration registration in _table)
+            {
+                yield return registration.Fd;
+            }
+        }
+    }
 
     /// <summary>The registered keys.</summary>
     public IEnumerable<SelectorKey> Values
     {
         get
         {
-            foreach (Registration registration in _table.ByFd.Values)
+            foreach (Registration registration in _table)
             {
                 yield return registration.Key;
             }
@@ -88,7 +97,7 @@ public sealed class SelectorMapping : IReadOnlyDictionary<int, SelectorKey>
     }
 
     /// <summary>Enumerates (descriptor, key) pairs.</summary>
-    public Enumerator GetEnumerator() => new(_table.ByFd.GetEnumerator());
+    public Enumerator GetEnumerator() => new(_table.GetEnumerator());
 
     IEnumerator<KeyValuePair<int, SelectorKey>> IEnumerable<KeyValuePair<int, SelectorKey>>.GetEnumerator() => GetEnumerator();
 
@@ -97,12 +106,12 @@ public sealed class SelectorMapping : IReadOnlyDictionary<int, SelectorKey>
     /// <summary>Enumerates a <see cref="SelectorMapping"/> without allocating.</summary>
     public struct Enumerator : IEnumerator<KeyValuePair<int, SelectorKey>>
     {
-        private Dictionary<int, Registration>.Enumerator _inner;
+        private RegistrationTable.Enumerator _inner;
 
-        internal Enumerator(Dictionary<int, Registration>.Enumerator inner) => _inner = inner;
+        internal Enumerator(RegistrationTable.Enumerator inner) => _inner = inner;
 
         /// <summary>The current (descriptor, key) pair.</summary>
-        public readonly KeyValuePair<int, SelectorKey> Current => new(_inner.Current.Key, _inner.Current.Value.Key);
+        public readonly KeyValuePair<int, SelectorKey> Current => new(_inner.Current.Fd, _inner.Current.Key);
 
         readonly object IEnumerator.Current => Current;
 
@@ -111,8 +120,10 @@ public sealed class SelectorMapping : IReadOnlyDictionary<int, SelectorKey>
         public bool MoveNext() => _inner.MoveNext();
 
         /// <summary>Does nothing; there is nothing to release.</summary>
-        public void Dispose() => _inner.Dispose();
+        public void Dispose()
+        {
+        }
 
-        void IEnumerator.Reset() => ((IEnumerator)_inner).Reset();
+        void IEnumerator.Reset() => _inner.Reset();
     }
 }

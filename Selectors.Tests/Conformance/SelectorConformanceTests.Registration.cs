@@ -220,7 +220,7 @@ public partial class SelectorConformanceTests
         _selector.GetMap().Should().HaveCount(1);
         SelectorKey second = _selector.Register(b, SelectorEvents.Write, 42);
         _selector.GetMap().Should().HaveCount(2);
-        _selector.GetMap().Values.Should().BeEquivalentTo(new[] { first, second });
+        _selector.GetMap().Values.Should().BeEquivalentTo(new[] { first, second }, o => o.ComparingByValue<SelectorKey>());
         second.Should().Be(new SelectorKey(b, (int)b.Handle, SelectorEvents.Write, 42));
     }
 
