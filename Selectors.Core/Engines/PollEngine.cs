@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Selectors.Poll;
 using Selectors.Wakers;
 
@@ -19,7 +18,7 @@ internal sealed class PollEngine : SelectorEngine
     private readonly PollSet _pollSet = new();
     private readonly Waker _waker;
     private readonly WaitingChanges _changes;
-    private readonly Dictionary<int, Registration> _registrations = new();
+    private readonly RegistrationTable _registrations = new();
     private PollResult[] _results = new PollResult[2];
 
     internal PollEngine(Waker? waker = null)
@@ -42,7 +41,7 @@ internal sealed class PollEngine : SelectorEngine
         try
         {
             _pollSet.Register(registration.Fd, Interest(registration.Key.Events));
-            _registrations.Add(registration.Fd, registration);
+            _registrations.Add(registration);
         }
         finally
         {
@@ -97,7 +96,7 @@ internal sealed class PollEngine : SelectorEngine
                     _waker.Reset();
                     wakerSeen = true;
                 }
-                else if (_registrations.TryGetValue(fd, out Registration? registration))
+                else if (_registrations.TryGet(fd, out Registration? registration))
                 {
                     Report(registration, FromPollBits((ushort)_results[i].Events, ReadBit, WriteBit), ready, ref filled);
                 }
@@ -116,7 +115,7 @@ internal sealed class PollEngine : SelectorEngine
     private void Remove(Registration registration)
     {
         _pollSet.Unregister(registration.Fd);
-        _registrations.Remove(registration.Fd);
+        _registrations.Remove(registration);
     }
 
     private static PollEvents Interest(SelectorEvents events) => (PollEvents)ToPollBits(events, ReadBit, WriteBit);

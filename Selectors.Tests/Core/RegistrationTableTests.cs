@@ -146,7 +146,7 @@ public sealed class RegistrationTableTests
     public void Find_ByDescriptor_AndByReference()
     {
         var fileObject = new object();
-        var registration = Registration.Create(new SelectorKey(fileObject, 1024, SelectorEvents.Read, null), 1, SelectorTrigger.Level);
+        var registration = Registration.Create(new SelectorKey(fileObject, 1024, SelectorEvents.Read, null), SelectorTrigger.Level);
         RegistrationTable table = TableOf(0, 4, 2048);
         table.Add(registration);
 
@@ -205,5 +205,5 @@ public sealed class RegistrationTableTests
     }
 
     private static Registration NewRegistration(int fd) =>
-        Registration.Create(new SelectorKey(new object(), fd, SelectorEvents.Read, null), 1, SelectorTrigger.Level);
+        Registration.Create(new SelectorKey(new object(), fd, SelectorEvents.Read, null), SelectorTrigger.Level);
 }
