@@ -194,7 +194,7 @@ public abstract class BaseSelector : ISelector
         }
     }
 
-    private List<(SelectorKey Key, SelectorEvents Events)> SelectList(Deadline deadline)
+    private ReadyList SelectList(Deadline deadline)
     {
         if (_listBuffer.Length <= _table.Count)
         {
@@ -202,8 +202,7 @@ public abstract class BaseSelector : ISelector
         }
 
         Span<(SelectorKey Key, SelectorEvents Events)> ready = _listBuffer.AsSpan(0, SelectCore(_listBuffer, deadline));
-        var list = new List<(SelectorKey Key, SelectorEvents Events)>(ready.Length);
-        list.AddRange(ready);
+        var list = new ReadyList(ready);
         ready.Clear();
         return list;
     }

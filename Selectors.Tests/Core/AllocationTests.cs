@@ -103,6 +103,22 @@ public sealed class AllocationTests(SelectorBackend backend)
     }
 
     [Test]
+    public void WalkingTheListSelectsResultWithForeachAllocatesNothing()
+    {
+        IReadOnlyList<(SelectorKey Key, SelectorEvents Events)> result = _selector.Select(0);
+        var data = new List<object?>(ReadyCount);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach ((SelectorKey key, SelectorEvents _) in result)
+        {
+            data.Add(key.Data);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        data.Should().BeEquivalentTo(System.Linq.Enumerable.Range(0, ReadyCount));
+        allocated.Should().Be(0, "the result is its own enumerator the first time, where a List<T> seen as IReadOnlyList<T> boxes one");
+    }
+
+    [Test]
     public void ARegistrationCostsABoundedNumberOfManagedBytes()
     {
         // Measured with 520 registered, just after the tables double (the worst point): everywhere the key (40 bytes),
