@@ -20,13 +20,20 @@ internal sealed class GeneratedSiteTree : IDisposable
     public const int SubdirectoryPage = 200;
 
     private readonly string _authority;
+    private readonly string _scheme;
 
-    /// <summary>Writes <paramref name="count"/> pages into a new temporary directory; full-URL links name <paramref name="authority"/>.</summary>
-    public GeneratedSiteTree(int count, string authority)
+    /// <summary>
+    /// Writes <paramref name="count"/> pages into <paramref name="root"/> (an existing, empty directory this tree then
+    /// owns and deletes; by default a new temporary one); full-URL links name <paramref name="scheme"/>://<paramref name="authority"/>.
+    /// A server that picks its own port (the TLS site) is started on the empty directory first, and the pages written
+    /// once its port is known: http.server reads each file when it is asked for.
+    /// </summary>
+    public GeneratedSiteTree(int count, string authority, string scheme = "http", string? root = null)
     {
         Count = count;
         _authority = authority;
-        Root = Directory.CreateTempSubdirectory("crawl-site-").FullName;
+        _scheme = scheme;
+        Root = root ?? Directory.CreateTempSubdirectory("crawl-site-").FullName;
         Directory.CreateDirectory(Path.Combine(Root, "sub"));
         for (int i = 0; i < count; i++)
         {
@@ -80,7 +87,7 @@ internal sealed class GeneratedSiteTree : IDisposable
         {
             0 => path,
             1 => Relative(InSubdirectory(from), path),
-            2 => $"http://{_authority}{path}",
+            2 => $"{_scheme}://{_authority}{path}",
             _ => $"{path}#from-{from}",
         };
     }
