@@ -36,7 +36,7 @@ internal static class ClientProgram
         }
         catch (Win32Exception e)
         {
-            Assert.Fail($"{program} could not be started ({e.Message}); these tests need it installed (Debian: apt-get install curl python3).");
+            Assert.Fail($"{program} could not be started ({e.Message}); these tests need it installed (Debian: apt-get install curl python3 openssl).");
         }
 
         using Process process = started ?? throw new InvalidOperationException($"{program} did not start");

@@ -88,13 +88,19 @@ internal sealed class TlsSiteServer : IDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(); // Only the process this fixture started, by its own handle.
-                _process.WaitForExit(5_000);
+            }
+
+            if (_process.WaitForExit(5_000))
+            {
+                // Once it has exited, this overload also waits for the output readers' last events, so none arrives
+                // after the process object is gone. (_stdout is left to the collector: a late reader event must never
+                // meet a disposed collection on a thread-pool thread, where an exception ends the test run.)
+                _process.WaitForExit();
             }
         }
         finally
         {
             _process.Dispose();
-            _stdout.Dispose();
         }
     }
 
