@@ -63,8 +63,12 @@ public sealed partial class SelectorLoop
     /// <summary>
     /// Completes when <paramref name="fileObject"/> is readable: <c>add_reader</c> as a one-shot awaitable (asyncio
     /// waits on a future that a reader callback completes). The loop registers the file object, or adds read to the
-    /// interest of the registration its awaitables already have, and removes the interest once the wait is over
-    /// (unregistering when nothing else waits). Call it on the loop's thread, or while the loop is not running.
+    /// interest of the registration its awaitables already have, and removes the interest once the wait is over,
+    /// unregistering when nothing else waits: at once when the wait is cancelled; after a completion, on the loop's
+    /// next turn (or when <see cref="RunUntilComplete(Func{Task})"/> returns) unless a new wait takes the interest over
+    /// first, which spares a receive loop two system calls and an allocation per call. The continuation of an
+    /// <c>await</c> on the loop's thread runs inline in the loop callback that completes it. Call it on the loop's
+    /// thread, or while the loop is not running.
     /// </summary>
     /// <param name="fileObject">What to wait on: anything <see cref="ISelector.Register"/> takes.</param>
     /// <param name="cancellationToken">Cancels the wait: the interest is removed and the await ends with an
