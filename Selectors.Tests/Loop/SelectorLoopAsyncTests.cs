@@ -229,6 +229,8 @@ public sealed class SelectorLoopAsyncTests(string backend)
     public void SockSendAll_SendsFourMebibytes_ToAPeerThatReadsSlowly()
     {
         var (a, b) = TcpPair();
+        a.SendBufferSize = 64 << 10; // small buffers: the sender must wait for the reader many times
+        b.ReceiveBufferSize = 64 << 10;
         var data = new byte[4 << 20];
         new Random(1).NextBytes(data);
         Run(async token =>
@@ -349,6 +351,70 @@ public sealed class SelectorLoopAsyncTests(string backend)
             _loop.PendingOperationCount.Should().Be(0);
             return 0;
         });
+    }
+
+    [Test]
+    public void CancellationRacingCompletion_FromAnotherThread_LeavesNothingBehind()
+    {
+        var (a, b) = TcpPair();
+        var buffer = new byte[64];
+        var random = new Random(7);
+        int received = 0;
+        int cancelled = 0;
+        Run(async token =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                var race = new CancellationTokenSource(); // not disposed: the thread-pool item may cancel it after the await
+                ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, race.Token);
+                ThreadPool.UnsafeQueueUserWorkItem(_ => race.Cancel(), null);
+                if (random.Next(2) == 0)
+                {
+                    b.Send(new byte[] { 1 });
+                }
+
+                try
+                {
+                    received += await receiving;
+                }
+                catch (OperationCanceledException e) when (e.CancellationToken == race.Token)
+                {
+                    cancelled++;
+                }
+
+                // Drain, so the next receive starts from an empty socket.
+                while (a.Available > 0)
+                {
+                    received += await _loop.SockRecvAsync(a, buffer, token);
+                }
+            }
+
+            await Task.Yield();
+            return 0;
+        });
+
+        TestContext.Out.WriteLine($"{backend}: {cancelled} cancelled, {received} bytes received");
+        (cancelled + received).Should().BeGreaterThanOrEqualTo(200);
+        _loop.PendingOperationCount.Should().Be(0);
+        _loop.Selector.GetMap().Should().BeEmpty();
+    }
+
+    [Test]
+    public void ASocketDisposedRightAfterItsReceive_IsTidiedWithoutError()
+    {
+        var (a, b) = TcpPair();
+        Run(async token =>
+        {
+            ValueTask<int> receiving = _loop.SockRecvAsync(a, new byte[1], token);
+            b.Send(new byte[] { 1 });
+            (await receiving).Should().Be(1);
+            a.Dispose();
+            await Task.Yield();
+            await Task.Yield();
+            return 0;
+        });
+
+        _loop.Selector.GetMap().Should().BeEmpty();
     }
 
     [Test]
