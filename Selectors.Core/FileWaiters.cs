@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Net.Sockets;
 using System.Threading;
 
 namespace Selectors;
@@ -97,15 +99,42 @@ internal sealed class FileWaiters
         {
             // Unregistered or closed by the user meanwhile: nothing of ours is left in the selector.
             _registered = SelectorEvents.None;
-            if (wanted != SelectorEvents.None)
+            _fd = -1;
+            if (wanted == SelectorEvents.None)
             {
-                Change(wanted);
+                return;
             }
-
-            return;
         }
 
-        Change(wanted);
+        try
+        {
+            Change(wanted);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or ArgumentException or KeyNotFoundException or SocketException or UnixSystemCallException)
+        {
+            // The file object was closed under a pending wait: it can't be modified, only taken out. A wait still
+            // pending on it is never woken (nothing reports a closed object), only cancelled or disposed, as in asyncio.
+            Forget();
+        }
+    }
+
+    /// <summary>Takes the registration out of the selector, whatever state its file object is in.</summary>
+    private void Forget()
+    {
+        try
+        {
+            if (IsStillRegistered())
+            {
+                Loop.Selector.Unregister(FileObject);
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or ArgumentException or KeyNotFoundException or SocketException or UnixSystemCallException)
+        {
+            // Already gone as far as the selector can tell.
+        }
+
+        _registered = SelectorEvents.None;
+        _fd = -1;
     }
 
     private SelectorEvents Wanted =>

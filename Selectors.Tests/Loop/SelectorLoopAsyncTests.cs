@@ -418,6 +418,38 @@ public sealed class SelectorLoopAsyncTests(string backend)
     }
 
     [Test]
+    public void ASocketDisposedUnderPendingWaits_CancelsCleanly()
+    {
+        var (a, _) = TcpPair();
+        a.SendBufferSize = 4096;
+        var chunk = new byte[4096];
+        while (a.Send(chunk, 0, chunk.Length, SocketFlags.None, out SocketError error) > 0 && error == SocketError.Success)
+        {
+            // Fill the send buffer (the peer does not read), so a write wait stays pending.
+        }
+
+        Run(async token =>
+        {
+            using var readerToken = new CancellationTokenSource();
+            using var writerToken = new CancellationTokenSource();
+            ValueTask reading = _loop.WaitReadableAsync(a, readerToken.Token);
+            ValueTask writing = _loop.WaitWritableAsync(a, writerToken.Token);
+            await Task.Yield();
+            a.Dispose();
+            readerToken.Cancel(); // shrinking to write-only on a disposed socket: it is taken out instead
+            Func<Task> awaitReading = async () => await reading;
+            await awaitReading.Should().ThrowAsync<OperationCanceledException>();
+            writerToken.Cancel();
+            Func<Task> awaitWriting = async () => await writing;
+            await awaitWriting.Should().ThrowAsync<OperationCanceledException>();
+            return 0;
+        });
+
+        _loop.Selector.GetMap().Should().BeEmpty();
+        _loop.PendingOperationCount.Should().Be(0);
+    }
+
+    [Test]
     public void Dispose_CompletesPendingOperationsAsCancelled_AndUnregistersThem()
     {
         ISelector selector = NewSelector();
