@@ -59,11 +59,17 @@ namespace Selectors;
 /// at a time. Registering with <see cref="Selector"/> from other threads is as safe as the selector makes it.
 /// </para>
 /// <para>
+/// <b>Coroutines.</b> While a run method runs, the loop's thread has a <see cref="SynchronizationContext"/> that posts
+/// to <see cref="CallSoonThreadSafe"/>, so an <c>await</c> started on the loop resumes on it; see
+/// <see cref="RunUntilComplete(Func{System.Threading.Tasks.Task})"/> and the awaitables (<see cref="WaitReadableAsync"/>,
+/// <see cref="SockRecvAsync"/> and the other socket calls).
+/// </para>
+/// <para>
 /// <b>Time</b> is <see cref="Stopwatch"/>'s monotonic clock: changing the wall clock moves no timer. A timer never
 /// runs before its delay has passed; how late it runs depends on the other callbacks of its turn and on the machine.
 /// </para>
 /// </remarks>
-public sealed class SelectorLoop : IDisposable
+public sealed partial class SelectorLoop : IDisposable
 {
     private const int InitialReadyLength = 64;
     private const int MaxReadyLength = 1024;
@@ -206,7 +212,7 @@ public sealed class SelectorLoop : IDisposable
     /// <see cref="SelectorLoop"/>).</exception>
     public void RunForever()
     {
-        Enter();
+        SynchronizationContext? previous = Enter();
         try
         {
             do
@@ -218,7 +224,7 @@ public sealed class SelectorLoop : IDisposable
         finally
         {
             _stopping = false;
-            Volatile.Write(ref _runningThread, 0);
+            Exit(previous);
         }
     }
 
@@ -235,20 +241,23 @@ public sealed class SelectorLoop : IDisposable
     /// <exception cref="Exception">Whatever a callback threw, unchanged.</exception>
     public void RunOnce(TimeSpan? timeout = null)
     {
-        Enter();
+        SynchronizationContext? previous = Enter();
         try
         {
             Turn(Deadline.ToTicks(timeout));
         }
         finally
         {
-            Volatile.Write(ref _runningThread, 0);
+            Exit(previous);
         }
     }
 
     /// <summary>
     /// Drops every scheduled callback and, if the loop owns its selector, closes it; idempotent. Loop thread only, and
-    /// not while a run method is in progress: <see cref="Stop"/> the loop first.
+    /// not while a run method is in progress: <see cref="Stop"/> the loop first. Awaitables still pending
+    /// (<see cref="WaitReadableAsync"/>, <see cref="SockRecvAsync"/>, ...) have their interest removed from the selector
+    /// and complete as cancelled, with an <see cref="OperationCanceledException"/>; their continuations run at once, on
+    /// the disposing thread.
     /// </summary>
     /// <exception cref="InvalidOperationException">The loop is running.</exception>
     public void Dispose()
@@ -264,6 +273,7 @@ public sealed class SelectorLoop : IDisposable
         }
 
         _disposed = true;
+        CancelPendingOperations();
         _soon.Clear();
         lock (_threadSafe)
         {
@@ -285,13 +295,28 @@ public sealed class SelectorLoop : IDisposable
 
     internal void OnTimerCancelled() => _cancelledTimers++;
 
-    private void Enter()
+    /// <summary>Turns begun so far: for tests that check the loop waits instead of spinning.</summary>
+    internal long TurnCount { get; private set; }
+
+    /// <summary>Claims the loop for this thread and installs its synchronization context; returns the previous one.</summary>
+    private SynchronizationContext? Enter()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Interlocked.CompareExchange(ref _runningThread, Environment.CurrentManagedThreadId, 0) != 0)
         {
             throw new InvalidOperationException("The loop is already running: a run method was called from a callback, or from a second thread.");
         }
+
+        SynchronizationContext? previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(Context);
+        return previous;
+    }
+
+    /// <summary>Gives the loop back: restores the thread's previous synchronization context.</summary>
+    private void Exit(SynchronizationContext? previous)
+    {
+        SynchronizationContext.SetSynchronizationContext(previous);
+        Volatile.Write(ref _runningThread, 0);
     }
 
     /// <summary>Runs (or finishes) one turn; <paramref name="maxWait"/> bounds the wait in <see cref="TimeSpan"/> ticks (<see cref="Deadline.Infinite"/>: no bound).</summary>
@@ -351,6 +376,7 @@ public sealed class SelectorLoop : IDisposable
             _ready = new (SelectorKey Key, SelectorEvents Events)[_ready.Length * 2];
         }
 
+        TurnCount++;
         long wait = WaitTicks(Stopwatch.GetTimestamp(), maxWait);
         _readyNext = 0;
         _readyCount = 0;
