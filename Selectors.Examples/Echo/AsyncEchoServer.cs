@@ -51,7 +51,8 @@ internal sealed class AsyncEchoServer : IDisposable
     /// <summary>Listens on <paramref name="endpoint"/>; serving starts with <see cref="Run"/>.</summary>
     /// <param name="selector">The selector for the loop; the server owns it from now on.</param>
     /// <param name="endpoint">Where to listen; port 0 lets the OS choose (see <see cref="LocalEndPoint"/>).</param>
-    /// <param name="certificate">The server certificate, with its private key, to serve TLS; null for plain TCP.</param>
+    /// <param name="certificate">The server certificate, with its private key, to serve TLS; null for plain TCP. The
+    /// server owns it.</param>
     /// <param name="log">Where to write one line per connect and close, or null.</param>
     /// <param name="errors">Where to report failed handshakes, accept errors and unexpected connection failures.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
@@ -72,6 +73,7 @@ internal sealed class AsyncEchoServer : IDisposable
         {
             _listener.Dispose();
             _loop.Dispose();
+            certificate?.Dispose(); // the server owns it, as its Dispose says
             throw;
         }
     }
