@@ -47,13 +47,13 @@ public sealed class LoopSocketStream : Stream
     /// <summary>The socket read and written.</summary>
     public Socket Socket { get; }
 
-    /// <inheritdoc />
+    /// <summary>Whether the stream can be read: until it is disposed.</summary>
     public override bool CanRead => !_disposed;
 
-    /// <inheritdoc />
+    /// <summary>Whether the stream can be written: until it is disposed.</summary>
     public override bool CanWrite => !_disposed;
 
-    /// <inheritdoc />
+    /// <summary>False: a socket cannot seek.</summary>
     public override bool CanSeek => false;
 
     /// <summary>Not supported: a socket has no length.</summary>
