@@ -18,6 +18,7 @@ internal sealed record EchoServer(string Name, string File, string[] Args, strin
 
     public const string CEpoll = "C epoll";
     public const string Ours = "Selectors echo (DefaultSelector)";
+    public const string OursAsync = "Selectors echo --async (coroutines)";
     public const string CPython = "CPython selectors";
     public const string DotnetAsync = ".NET async sockets";
     public const string DotnetSelect = ".NET Socket.Select loop";
@@ -30,6 +31,8 @@ internal sealed record EchoServer(string Name, string File, string[] Args, strin
         // peer here has one: `compare --loops` measures more (LoopsScaling).
         new(Ours, "dotnet", OursArgs(1)),
         new(OursNoTieringDelay, "dotnet", OursArgs(1), ["DOTNET_TC_CallCountingDelayMs=0"]),
+        // The same server as coroutines on SelectorLoop (SockAcceptAsync, SockRecvAsync, SockSendAllAsync).
+        new(OursAsync, "dotnet", [RepoPaths.ExamplesDll, "echo", "--async", "--port", "0"]),
         new(CPython, "python3", [PeerBuild.PythonScript("echo_selectors.py"), "0"]),
         new(DotnetAsync, "dotnet", [RepoPaths.BenchmarksDll, "async-echo", "--port", "0"]),
         new(DotnetSelect, "dotnet", [RepoPaths.BenchmarksDll, "select-echo", "--port", "0"]),
