@@ -27,6 +27,8 @@ internal static class CrawlCommand
             new Option("--max-response-bytes", "N", $"largest response, headers included, 1024-1073741824; a larger one (or a larger Content-Length) is an error for that URL (default {FetchLimits.DefaultMaxResponseBytes})"),
             new Option("--backend", "NAME", $"selector: {string.Join(", ", SelectorFactory.Names)} (default: default)"),
             new Option("--verbose", null, "log each URL's outcome to stderr (errors are always logged)"),
+            new Option("--async", null, "crawl with coroutines on SelectorLoop.RunUntilComplete (500 Lines' asyncio crawler: a queue and --concurrency workers) instead of callbacks"),
+            new Option("--ca-file", "PATH", "PEM CA certificates to trust besides the system's"),
             Option.Help,
         ],
         Run)
@@ -47,6 +49,12 @@ internal static class CrawlCommand
         int maxResponseBytes = args.Integer("--max-response-bytes", FetchLimits.DefaultMaxResponseBytes, 1024, 1024 * 1024 * 1024);
         string backend = args.Choice("--backend", SelectorFactory.Names, "default");
         bool verbose = args.Flag("--verbose");
+        bool useAsync = args.Flag("--async");
+        string? caFile = args.Flag("--ca-file") ? args.Text("--ca-file", string.Empty) : null;
+        if (caFile is not null && !System.IO.File.Exists(caFile))
+        {
+            throw new UsageException($"--ca-file: no such file: '{caFile}'");
+        }
         List<Uri> urls = args.Operands.Select(StartUrl).ToList();
 
         // Disposed in reverse: the selector closes after the crawl closed its sockets, the site server after that.
@@ -63,15 +71,27 @@ internal static class CrawlCommand
         Console.Out.Flush();
 
         var progress = new ProgressLine(Console.Out, Console.Error, enabled: !Console.IsOutputRedirected);
-        var crawler = new Crawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, new FetchLimits(timeout, maxResponseBytes), verbose, progress);
-        crawler.Run(stop);
+        var limits = new FetchLimits(timeout, maxResponseBytes);
+        CrawlStats stats;
+        if (useAsync)
+        {
+            var crawler = new AsyncCrawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, limits, verbose, progress, caFile);
+            crawler.Run(stop);
+            stats = crawler.Stats;
+        }
+        else
+        {
+            var crawler = new Crawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, limits, verbose, progress);
+            crawler.Run(stop);
+            stats = crawler.Stats;
+        }
 
         if (stop.IsRequested)
         {
             Console.Error.WriteLine($"stopped ({stop.Reason})");
         }
 
-        Console.Out.WriteLine(crawler.Stats.Summary());
+        Console.Out.WriteLine(stats.Summary());
         return 0;
     }
 
