@@ -193,6 +193,67 @@ public sealed class CrawlAsyncExampleTests
         }
     }
 
+    /// <summary>
+    /// Runs the crawler with stdout on a pseudo-terminal (Python's os.openpty), reads it with a 60 s deadline, and prints
+    /// it with ESC and CR made visible. Python starts the crawler and kills it, by its own handle, if it outlives that.
+    /// </summary>
+    private const string OnTerminal = """
+        import os, select, subprocess, sys, time
+        master, slave = os.openpty()
+        # dotnet test names its host in DOTNET_HOST_PATH, for the children it starts.
+        crawler = subprocess.Popen([os.environ.get("DOTNET_HOST_PATH") or "dotnet", *sys.argv[1:]], stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL)
+        os.close(slave)
+        output, deadline = b"", time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline:
+                if not select.select([master], [], [], 1)[0]:
+                    continue
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the crawler exited and the terminal closed
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            crawler.wait(timeout=10)
+        finally:
+            if crawler.poll() is None:
+                crawler.kill()
+        sys.stdout.write(output.decode("latin-1").replace("\x1b", "<ESC>").replace("\r", "<CR>"))
+        sys.exit(crawler.returncode)
+        """;
+
+    [Test]
+    public async Task Crawl_async_draws_the_same_live_progress_line_on_a_terminal_and_erases_it_before_the_summary()
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[] { "-c", OnTerminal, CrawlProcess.ExamplesDll, "crawl", "--async" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process python = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
+        try
+        {
+            Task<string> output = python.StandardOutput.ReadToEndAsync();
+            Task<string> error = python.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await python.WaitForExitAsync(timeout.Token);
+            string terminal = await output;
+            python.ExitCode.Should().Be(0, $"the crawler exits with 0; python said: {await error}; terminal: {terminal}");
+            // Redrawn in place: carriage return, erase line, the status; and erased before the summary.
+            terminal.Should().MatchRegex(@"<CR><ESC>\[K\d+ pages, \d+ in flight, \d+ queued, 0 errors, \d+ pages/s");
+            terminal.Should().MatchRegex(@"<CR><ESC>\[Ksummary: 1000 pages, ");
+        }
+        finally
+        {
+            if (!python.HasExited)
+            {
+                python.Kill(); // Only the process this test started, by its own handle.
+            }
+        }
+    }
+
     [TestCase("SIGINT")]
     [TestCase("SIGTERM")]
     public async Task Crawl_async_of_the_built_in_site_stops_on_a_signal_without_counting_the_cut_fetches_as_errors(string signal)
