@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using Selectors.Examples.Crawl.Site;
 
 namespace Selectors.Examples.Crawl;
@@ -25,10 +27,10 @@ internal static class CrawlCommand
             new Option("--max-pages", "N", "fetch at most N URLs (default 1000)"),
             new Option("--timeout", "SECONDS", "time limit of each request as a whole, connect to last byte, however slowly the bytes come (default 10)"),
             new Option("--max-response-bytes", "N", $"largest response, headers included, 1024-1073741824; a larger one (or a larger Content-Length) is an error for that URL (default {FetchLimits.DefaultMaxResponseBytes})"),
+            new Option("--ca-file", "PATH", "PEM CA certificates to trust for https:// besides the system's (a test or intranet CA)"),
             new Option("--backend", "NAME", $"selector: {string.Join(", ", SelectorFactory.Names)} (default: default)"),
             new Option("--verbose", null, "log each URL's outcome to stderr (errors are always logged)"),
             new Option("--async", null, "crawl with coroutines on SelectorLoop.RunUntilComplete (500 Lines' asyncio crawler: a queue and --concurrency workers) instead of callbacks"),
-            new Option("--ca-file", "PATH", "PEM CA certificates to trust besides the system's"),
             Option.Help,
         ],
         Run)
@@ -50,11 +52,7 @@ internal static class CrawlCommand
         string backend = args.Choice("--backend", SelectorFactory.Names, "default");
         bool verbose = args.Flag("--verbose");
         bool useAsync = args.Flag("--async");
-        string? caFile = args.Flag("--ca-file") ? args.Text("--ca-file", string.Empty) : null;
-        if (caFile is not null && !System.IO.File.Exists(caFile))
-        {
-            throw new UsageException($"--ca-file: no such file: '{caFile}'");
-        }
+        string? caFile = CaFile(args.OptionalText("--ca-file"));
         List<Uri> urls = args.Operands.Select(StartUrl).ToList();
 
         // Disposed in reverse: the selector closes after the crawl closed its sockets, the site server after that.
@@ -81,7 +79,7 @@ internal static class CrawlCommand
         }
         else
         {
-            var crawler = new Crawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, limits, verbose, progress);
+            var crawler = new Crawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, limits, caFile, verbose, progress);
             crawler.Run(stop);
             stats = crawler.Stats;
         }
@@ -97,11 +95,30 @@ internal static class CrawlCommand
 
     private static Uri StartUrl(string text)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? url) || url.Scheme != Uri.UriSchemeHttp || url.Host.Length == 0)
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? url) || url.Scheme is not ("http" or "https") || url.Host.Length == 0)
         {
-            throw new UsageException($"'{text}' is not an http:// URL (https is not supported)");
+            throw new UsageException($"'{text}' is not an http:// or https:// URL");
         }
 
         return url;
+    }
+
+    /// <summary>The <c>--ca-file</c> path, checked now (a usage error, not an error of every https URL), or null.</summary>
+    private static string? CaFile(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            TrustedCertificates.ClientOptions("localhost", path);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new UsageException($"--ca-file: {path}: {e.Message}");
+        }
     }
 }

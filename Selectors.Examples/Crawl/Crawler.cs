@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Net.Security;
 
 namespace Selectors.Examples.Crawl;
 
@@ -21,12 +22,18 @@ internal sealed class Crawler
     private readonly FetchLimits _limits;
     private readonly bool _verbose;
     private readonly ProgressLine _progress;
+    private readonly string? _caFile;
+    private readonly Dictionary<string, SslClientAuthenticationOptions> _tlsOptions = new(StringComparer.OrdinalIgnoreCase);
     private bool _stopping;
     private StopSignal? _stop;
 
-    /// <summary>A crawl of <paramref name="frontier"/>'s URLs on <paramref name="loop"/>.</summary>
-    public Crawler(SelectorLoop loop, UrlFrontier frontier, int concurrency, FetchLimits limits, bool verbose, ProgressLine progress)
+    /// <summary>
+    /// A crawl of <paramref name="frontier"/>'s URLs on <paramref name="loop"/>; https:// servers are trusted as .NET
+    /// trusts them, and also when their chain ends in a CA of <paramref name="caFile"/> (<c>--ca-file</c>) if given.
+    /// </summary>
+    public Crawler(SelectorLoop loop, UrlFrontier frontier, int concurrency, FetchLimits limits, string? caFile, bool verbose, ProgressLine progress)
     {
+        _caFile = caFile;
         _loop = loop;
         _frontier = frontier;
         _concurrency = concurrency;
@@ -70,6 +77,8 @@ internal sealed class Crawler
                 fetcher.Abort("crawl stopped");
             }
 
+            // An https fetch cut short closes its socket once its pending wait is cancelled, which the next turn does.
+            _loop.RunOnce(TimeSpan.Zero);
             _loop.Selector.Unregister(stop.WakeUp); // It belongs to the StopSignal.
             _progress.Erase();
         }
@@ -88,10 +97,27 @@ internal sealed class Crawler
                 continue;
             }
 
-            var fetcher = new Fetcher(_loop, url, address, _limits, OnDone);
+            var fetcher = new Fetcher(_loop, url, address, _limits, TlsOptionsFor(url), OnDone);
             _active.Add(fetcher);
             fetcher.Start(); // May end at once (OnDone runs before it returns) if the connect fails synchronously.
         }
+    }
+
+    /// <summary>The TLS client options for an https:// URL's host (made once per host: the CA file is read once), or null for http://.</summary>
+    private SslClientAuthenticationOptions? TlsOptionsFor(Uri url)
+    {
+        if (url.Scheme != Uri.UriSchemeHttps)
+        {
+            return null;
+        }
+
+        if (!_tlsOptions.TryGetValue(url.IdnHost, out SslClientAuthenticationOptions? options))
+        {
+            options = TrustedCertificates.ClientOptions(url.IdnHost, _caFile);
+            _tlsOptions[url.IdnHost] = options;
+        }
+
+        return options;
     }
 
     private void OnDone(Fetcher fetcher)

@@ -1,8 +1,12 @@
 using System;
 using System.IO;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Selectors.Examples.Crawl;
 
@@ -12,6 +16,9 @@ namespace Selectors.Examples.Crawl;
 /// send was partial), the response read on EVENT_READ into an <see cref="HttpResponseParser"/>, and a deadline
 /// on the loop's timers. Each state's callback is the key's data; whatever happens, the fetch ends exactly once,
 /// with its socket unregistered and closed, and reports to its owner.
+/// An https:// URL takes one detour after the connect: .NET offers TLS only as <see cref="SslStream"/>, over a stream,
+/// so the TLS exchange (handshake with SNI and certificate validation, request, response) is one coroutine on the same
+/// loop, over a <see cref="LoopSocketStream"/>, feeding the same parser; the deadline and the ending stay the same.
 /// </summary>
 internal sealed class Fetcher
 {
@@ -23,13 +30,19 @@ internal sealed class Fetcher
     private readonly byte[] _buffer = new byte[16 * 1024];
     private Socket? _socket;
     private readonly Action _onTimeout;
+    private readonly SslClientAuthenticationOptions? _tls;
     private TimerHandle? _deadline;
     private int _sent;
+    private CancellationTokenSource? _tlsCancel; // while the TLS coroutine runs: cancelled when the fetch ends early
 
-    /// <summary>Prepares the fetch of <paramref name="url"/> from <paramref name="address"/>; <see cref="Start"/> begins it.</summary>
-    public Fetcher(SelectorLoop loop, Uri url, IPAddress address, FetchLimits limits, Action<Fetcher> onDone)
+    /// <summary>
+    /// Prepares the fetch of <paramref name="url"/> from <paramref name="address"/>, over TLS with <paramref name="tls"/>
+    /// (target host, trusted CAs) for an https:// URL; <see cref="Start"/> begins it.
+    /// </summary>
+    public Fetcher(SelectorLoop loop, Uri url, IPAddress address, FetchLimits limits, SslClientAuthenticationOptions? tls, Action<Fetcher> onDone)
     {
         _loop = loop;
+        _tls = tls;
         Url = url;
         _endpoint = new IPEndPoint(address, url.Port);
         _limits = limits;
@@ -101,8 +114,63 @@ internal sealed class Fetcher
             return;
         }
 
+        if (_tls is not null)
+        {
+            // The TLS coroutine waits through the loop's awaitables, which keep their own registration.
+            _loop.Selector.Unregister(_socket);
+            _tlsCancel = new CancellationTokenSource();
+            _ = ExchangeOverTlsAsync(_socket, _tls, _tlsCancel.Token);
+            return;
+        }
+
         _loop.Selector.Modify(_socket, SelectorEvents.Write, (Action<SelectorKey, SelectorEvents>)OnWritable);
         OnWritable(key, events);
+    }
+
+    /// <summary>
+    /// The https detour: handshake, request and response over <see cref="SslStream"/> on the loop. Ends the fetch
+    /// itself, except when the fetch ended first (deadline, abort): then it only closes the socket, once the wait
+    /// pending on it has been cancelled and the loop has let go of it.
+    /// </summary>
+    private async Task ExchangeOverTlsAsync(Socket socket, SslClientAuthenticationOptions options, CancellationToken cancel)
+    {
+        var tls = new SslStream(new LoopSocketStream(_loop, socket, ownsSocket: false));
+        string phase = "TLS handshake: ";
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, cancel);
+            phase = string.Empty;
+            await tls.WriteAsync(_request, cancel);
+            while (!IsDone)
+            {
+                int received = await tls.ReadAsync(_buffer, cancel);
+                if (!Accept(received, SocketError.Success))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The fetch already ended (deadline, or the crawl stopping): nothing more to say.
+        }
+        catch (AuthenticationException e)
+        {
+            Fail($"TLS: {e.Message}");
+        }
+        catch (IOException e)
+        {
+            Fail($"TLS: {(e.InnerException as SocketException is { } inner ? Describe(inner.SocketErrorCode) : e.Message)}");
+        }
+        catch (SocketException e)
+        {
+            Fail(phase + Describe(e.SocketErrorCode));
+        }
+        finally
+        {
+            tls.Dispose();
+            socket.Dispose();
+        }
     }
 
     private void OnWritable(SelectorKey key, SelectorEvents events)
@@ -126,38 +194,48 @@ internal sealed class Fetcher
     {
         // One receive per readiness report keeps the loop fair among connections; level-triggered, it is called again.
         int received = _socket!.Receive(_buffer, SocketFlags.None, out SocketError error);
+        Accept(received, error);
+    }
+
+    /// <summary>Takes in what one receive returned; ends the fetch when the response is complete or something failed.</summary>
+    /// <returns>Whether to receive more.</returns>
+    private bool Accept(int received, SocketError error)
+    {
         try
         {
             switch (error)
             {
                 case SocketError.WouldBlock:
-                    return; // Readiness is a hint.
+                    return true; // Readiness is a hint.
                 case SocketError.Success when received == 0:
                     Response.EndOfStream();
                     break;
                 case SocketError.Success when BytesReceived + received > _limits.MaxResponseBytes:
                     // Counts every byte, so endless chunk-size lines or trailers are cut off too, not only a body.
                     Fail($"response larger than {_limits.MaxResponseBytes} bytes");
-                    return;
+                    return false;
                 case SocketError.Success:
                     BytesReceived += received;
                     Response.Feed(_buffer.AsSpan(0, received));
                     break;
                 default:
                     Fail(Describe(error));
-                    return;
+                    return false;
             }
         }
         catch (MalformedResponseException e)
         {
             Fail($"malformed response: {e.Message}");
-            return;
+            return false;
         }
 
         if (Response.IsComplete)
         {
             End(); // Done: whatever else the server sends is of no interest, and Connection: close was asked for.
+            return false;
         }
+
+        return true;
     }
 
     private void Fail(string reason)
@@ -173,7 +251,12 @@ internal sealed class Fetcher
     {
         IsDone = true;
         _deadline?.Cancel();
-        if (_socket is not null)
+        if (_tlsCancel is not null)
+        {
+            // The TLS coroutine owns the socket now: it closes it when it returns, after its pending wait is cancelled.
+            _tlsCancel.Cancel();
+        }
+        else if (_socket is not null)
         {
             // Unregister before closing: a closed descriptor's number can be reused at once by the next fetch.
             if (_loop.Selector.GetMap().TryGetValue((int)_socket.Handle, out SelectorKey? key) && ReferenceEquals(key.FileObject, _socket))

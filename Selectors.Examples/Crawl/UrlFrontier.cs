@@ -6,10 +6,13 @@ namespace Selectors.Examples.Crawl;
 /// <summary>
 /// The URLs still to fetch and every URL ever admitted: each URL is fetched once, only on the start URLs' hosts, and
 /// at most <c>limit</c> in all. URLs are compared without their fragment (<c>page.html#top</c> is <c>page.html</c>).
+/// A start URL's host is its name and port; an https:// URL on a start URL's host name is admitted on any port too,
+/// so that a site that moves from http to https (a link, a redirect) is followed.
 /// </summary>
 internal sealed class UrlFrontier
 {
     private readonly HashSet<string> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _hostNames = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<Uri> _queue = new();
     private readonly int _limit;
@@ -21,6 +24,7 @@ internal sealed class UrlFrontier
         foreach (Uri root in roots)
         {
             _hosts.Add(HostOf(root));
+            _hostNames.Add(root.Host);
         }
 
         foreach (Uri root in roots)
@@ -32,11 +36,13 @@ internal sealed class UrlFrontier
     /// <summary>URLs admitted but not yet taken.</summary>
     public int Pending => _queue.Count;
 
-    /// <summary>Admits <paramref name="url"/> unless it is not http, on another host, already seen, or over the limit.</summary>
+    /// <summary>Admits <paramref name="url"/> unless it is not http(s), on another host, already seen, or over the limit.</summary>
     /// <returns>Whether it was admitted.</returns>
     public bool Add(Uri url)
     {
-        if (url.Scheme != Uri.UriSchemeHttp || !_hosts.Contains(HostOf(url)) || _seen.Count >= _limit)
+        bool onStartHost = url.Scheme == Uri.UriSchemeHttp ? _hosts.Contains(HostOf(url))
+            : url.Scheme == Uri.UriSchemeHttps && (_hosts.Contains(HostOf(url)) || _hostNames.Contains(url.Host));
+        if (!onStartHost || _seen.Count >= _limit)
         {
             return false;
         }

@@ -68,6 +68,9 @@ internal sealed class Arguments
     /// <summary>Whether the flag <paramref name="name"/> was given.</summary>
     public bool Flag(string name) => _given.ContainsKey(name);
 
+    /// <summary>The value of option <paramref name="name"/>, or null when it was not given.</summary>
+    public string? OptionalText(string name) => _given.TryGetValue(name, out string? value) ? value : null;
+
     /// <summary>The value of <paramref name="name"/>, or <paramref name="fallback"/> when it was not given.</summary>
     public string Text(string name, string fallback) => _given.TryGetValue(name, out string? value) && value is not null ? value : fallback;
 

@@ -400,7 +400,6 @@ public sealed class CrawlExampleTests
     [TestCase("--max-response-bytes", "100")]
     [TestCase("--backend", "kqueue")]
     [TestCase("--verbose=yes")]
-    [TestCase("https://127.0.0.1/")]
     [TestCase("ftp://127.0.0.1/")]
     [TestCase("not a url")]
     public async Task Crawl_rejects_bad_arguments_with_its_usage_on_stderr_and_exit_code_2(params string[] arguments)

@@ -89,7 +89,7 @@ public sealed class TlsInfrastructureTests
     [Test]
     public async Task WithTheCaTrustedAGetOfTheRootReturns200AndThePage()
     {
-        using var site = new SiteWithServer(_certificates.Localhost);
+        using var site = new TlsSite(_certificates.Localhost);
         string response = await TlsClient.GetAsync(site.Server.HttpsPort, TrustingTheCa(), "/");
         response.Should().StartWith("HTTP/1.0 200").And.Contain("<h1 id=top>page 0</h1>")
             .And.Contain($"https://localhost:{site.Server.HttpsPort}/", "full-URL links name the https site");
@@ -98,7 +98,7 @@ public sealed class TlsInfrastructureTests
     [Test]
     public async Task WithoutTheCaTheHandshakeFails()
     {
-        using var site = new SiteWithServer(_certificates.Localhost);
+        using var site = new TlsSite(_certificates.Localhost);
         var observed = new ValidationRecord();
         Func<Task> get = () => TlsClient.GetAsync(site.Server.HttpsPort, observed.Recording(new SslClientAuthenticationOptions { TargetHost = "localhost" }), "/");
         await get.Should().ThrowAsync<AuthenticationException>();
@@ -108,7 +108,7 @@ public sealed class TlsInfrastructureTests
     [Test]
     public async Task ACertificateForAnotherNameFailsWithANameMismatch()
     {
-        using var site = new SiteWithServer(_certificates.OtherName);
+        using var site = new TlsSite(_certificates.OtherName);
         var observed = new ValidationRecord();
         Func<Task> get = () => TlsClient.GetAsync(site.Server.HttpsPort, observed.Recording(TrustingTheCa()), "/");
         await get.Should().ThrowAsync<AuthenticationException>();
@@ -118,7 +118,7 @@ public sealed class TlsInfrastructureTests
     [Test]
     public async Task AnExpiredCertificateFailsAsNotTimeValid()
     {
-        using var site = new SiteWithServer(_certificates.Expired);
+        using var site = new TlsSite(_certificates.Expired);
         var observed = new ValidationRecord();
         Func<Task> get = () => TlsClient.GetAsync(site.Server.HttpsPort, observed.Recording(TrustingTheCa()), "/");
         await get.Should().ThrowAsync<AuthenticationException>();
@@ -129,7 +129,7 @@ public sealed class TlsInfrastructureTests
     [Test]
     public async Task ASelfSignedCertificateFailsEvenWithTheCaTrusted()
     {
-        using var site = new SiteWithServer(_certificates.SelfSigned);
+        using var site = new TlsSite(_certificates.SelfSigned);
         var observed = new ValidationRecord();
         Func<Task> get = () => TlsClient.GetAsync(site.Server.HttpsPort, observed.Recording(TrustingTheCa()), "/");
         await get.Should().ThrowAsync<AuthenticationException>();
@@ -150,7 +150,7 @@ public sealed class TlsInfrastructureTests
     [Test]
     public async Task ThePlainHttpSiteLinksAndRedirectsToTheHttpsSiteOnTheSameHostName()
     {
-        using var site = new SiteWithServer(_certificates.Localhost, httpRedirect: true);
+        using var site = new TlsSite(_certificates.Localhost, httpRedirect: true);
         int http = site.Server.HttpPort;
         int https = site.Server.HttpsPort;
         http.Should().BePositive().And.NotBe(https);
@@ -168,7 +168,7 @@ public sealed class TlsInfrastructureTests
     [Test]
     public async Task TrustedCertificatesWithTheCaFileAcceptsTheLocalhostCertificate()
     {
-        using var site = new SiteWithServer(_certificates.Localhost);
+        using var site = new TlsSite(_certificates.Localhost);
         string response = await TlsClient.GetAsync(site.Server.HttpsPort, TrustedCertificates.ClientOptions("localhost", _certificates.CaCertificatePath), "/");
         response.Should().StartWith("HTTP/1.0 200").And.Contain("<h1 id=top>page 0</h1>");
     }
@@ -178,7 +178,7 @@ public sealed class TlsInfrastructureTests
     {
         string bundle = Path.Combine(_certificates.Directory, "bundle.pem");
         File.WriteAllText(bundle, File.ReadAllText(_certificates.SelfSigned.CertificatePath) + File.ReadAllText(_certificates.CaCertificatePath));
-        using var site = new SiteWithServer(_certificates.Localhost);
+        using var site = new TlsSite(_certificates.Localhost);
         string response = await TlsClient.GetAsync(site.Server.HttpsPort, TrustedCertificates.ClientOptions("localhost", bundle), "/");
         response.Should().StartWith("HTTP/1.0 200");
     }
@@ -189,7 +189,7 @@ public sealed class TlsInfrastructureTests
         SslClientAuthenticationOptions options = TrustedCertificates.ClientOptions("localhost", null);
         options.RemoteCertificateValidationCallback.Should().BeNull("the default validation applies");
         options.TargetHost.Should().Be("localhost");
-        using var site = new SiteWithServer(_certificates.Localhost);
+        using var site = new TlsSite(_certificates.Localhost);
         Func<Task> get = () => TlsClient.GetAsync(site.Server.HttpsPort, options, "/");
         await get.Should().ThrowAsync<AuthenticationException>();
     }
@@ -205,7 +205,7 @@ public sealed class TlsInfrastructureTests
             "expired" => _certificates.Expired,
             _ => _certificates.SelfSigned,
         };
-        using var site = new SiteWithServer(certificate);
+        using var site = new TlsSite(certificate);
         Func<Task> get = () => TlsClient.GetAsync(site.Server.HttpsPort, TrustedCertificates.ClientOptions("localhost", _certificates.CaCertificatePath), "/");
         await get.Should().ThrowAsync<AuthenticationException>();
     }
@@ -244,36 +244,6 @@ public sealed class TlsInfrastructureTests
             RevocationMode = X509RevocationMode.NoCheck,
         },
     };
-
-    /// <summary>A generated site of a few pages served over TLS: the directory first, then the pages once the port is known.</summary>
-    private sealed class SiteWithServer : IDisposable
-    {
-        private readonly GeneratedSiteTree _tree;
-
-        public SiteWithServer(CertificatePair certificate, bool httpRedirect = false)
-        {
-            string root = Directory.CreateTempSubdirectory("tls-site-").FullName;
-            try
-            {
-                Server = TlsSiteServer.Serving(root, certificate, httpRedirect);
-            }
-            catch
-            {
-                Directory.Delete(root, recursive: true);
-                throw;
-            }
-
-            _tree = new GeneratedSiteTree(8, $"localhost:{Server.HttpsPort}", "https", root);
-        }
-
-        public TlsSiteServer Server { get; }
-
-        public void Dispose()
-        {
-            Server.Dispose();
-            _tree.Dispose();
-        }
-    }
 
     /// <summary>What .NET's validation decided, recorded by a callback that then applies the default verdict (no error).</summary>
     private sealed class ValidationRecord
