@@ -40,6 +40,7 @@ internal static class AsyncFetch
         CancellationToken token = deadline.Token;
         Socket? socket = null;
         SslStream? tls = null;
+        string phase = string.Empty; // what a socket error interrupted, as the callback crawler says it
         try
         {
             socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
@@ -47,7 +48,9 @@ internal static class AsyncFetch
             if (url.Scheme == Uri.UriSchemeHttps)
             {
                 tls = new SslStream(new LoopSocketStream(loop, socket, ownsSocket: false));
+                phase = "TLS handshake: ";
                 await tls.AuthenticateAsClientAsync(TrustedCertificates.ClientOptions(url.Host, caFile), token);
+                phase = string.Empty;
             }
 
             byte[] request = Request(url);
@@ -92,11 +95,11 @@ internal static class AsyncFetch
         }
         catch (SocketException e) when (!stopToken.IsCancellationRequested)
         {
-            return new FetchResult(response, received, Describe(e.SocketErrorCode));
+            return new FetchResult(response, received, phase + Describe(e.SocketErrorCode));
         }
         catch (Exception e) when (tls is not null && e is AuthenticationException or IOException && !stopToken.IsCancellationRequested)
         {
-            return new FetchResult(response, received, $"TLS: {e.Message}");
+            return new FetchResult(response, received, $"TLS: {(e.InnerException as SocketException is { } inner ? Describe(inner.SocketErrorCode) : e.Message)}");
         }
         catch (Exception e) when (e is ArgumentException or IOException && !stopToken.IsCancellationRequested)
         {
