@@ -30,6 +30,7 @@ internal static class CrawlCommand
             new Option("--ca-file", "PATH", "PEM CA certificates to trust for https:// besides the system's (a test or intranet CA)"),
             new Option("--backend", "NAME", $"selector: {string.Join(", ", SelectorFactory.Names)} (default: default)"),
             new Option("--verbose", null, "log each URL's outcome to stderr (errors are always logged)"),
+            new Option("--async", null, "crawl with coroutines on SelectorLoop.RunUntilComplete (500 Lines' asyncio crawler: a queue and --concurrency workers) instead of callbacks"),
             Option.Help,
         ],
         Run)
@@ -50,6 +51,7 @@ internal static class CrawlCommand
         int maxResponseBytes = args.Integer("--max-response-bytes", FetchLimits.DefaultMaxResponseBytes, 1024, 1024 * 1024 * 1024);
         string backend = args.Choice("--backend", SelectorFactory.Names, "default");
         bool verbose = args.Flag("--verbose");
+        bool useAsync = args.Flag("--async");
         string? caFile = CaFile(args.OptionalText("--ca-file"));
         List<Uri> urls = args.Operands.Select(StartUrl).ToList();
 
@@ -67,15 +69,27 @@ internal static class CrawlCommand
         Console.Out.Flush();
 
         var progress = new ProgressLine(Console.Out, Console.Error, enabled: !Console.IsOutputRedirected);
-        var crawler = new Crawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, new FetchLimits(timeout, maxResponseBytes), caFile, verbose, progress);
-        crawler.Run(stop);
+        var limits = new FetchLimits(timeout, maxResponseBytes);
+        CrawlStats stats;
+        if (useAsync)
+        {
+            var crawler = new AsyncCrawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, limits, verbose, progress, caFile);
+            crawler.Run(stop);
+            stats = crawler.Stats;
+        }
+        else
+        {
+            var crawler = new Crawler(new SelectorLoop(selector), new UrlFrontier(urls, maxPages), concurrency, limits, caFile, verbose, progress);
+            crawler.Run(stop);
+            stats = crawler.Stats;
+        }
 
         if (stop.IsRequested)
         {
             Console.Error.WriteLine($"stopped ({stop.Reason})");
         }
 
-        Console.Out.WriteLine(crawler.Stats.Summary());
+        Console.Out.WriteLine(stats.Summary());
         return 0;
     }
 
