@@ -53,7 +53,7 @@ internal static class AsyncFetch
                 phase = string.Empty;
             }
 
-            byte[] request = Request(url);
+            byte[] request = FetchWording.Request(url);
             if (tls is null)
             {
                 await loop.SockSendAllAsync(socket, request, token);
@@ -95,11 +95,11 @@ internal static class AsyncFetch
         }
         catch (SocketException e) when (!stopToken.IsCancellationRequested)
         {
-            return new FetchResult(response, received, phase + Describe(e.SocketErrorCode));
+            return new FetchResult(response, received, phase + FetchWording.Describe(e.SocketErrorCode));
         }
         catch (Exception e) when (tls is not null && e is AuthenticationException or IOException && !stopToken.IsCancellationRequested)
         {
-            return new FetchResult(response, received, $"TLS: {(e.InnerException as SocketException is { } inner ? Describe(inner.SocketErrorCode) : e.Message)}");
+            return new FetchResult(response, received, FetchWording.Tls(e));
         }
         catch (Exception e) when (e is ArgumentException or IOException && !stopToken.IsCancellationRequested)
         {
@@ -140,22 +140,4 @@ internal static class AsyncFetch
             // Already gone as far as the selector can tell.
         }
     }
-
-    /// <summary>
-    /// The request, as <see cref="Fetcher"/> sends it. Connection: close lets a body without Content-Length or chunking
-    /// end with the connection, and spares the crawler from managing idle keep-alive connections.
-    /// </summary>
-    private static byte[] Request(Uri url) => Encoding.ASCII.GetBytes(
-        $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: Selectors.Examples-crawl/1.0\r\n"
-        + "Accept: text/html, */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n");
-
-    private static string Describe(SocketError error) => error switch
-    {
-        SocketError.ConnectionRefused => "connection refused",
-        SocketError.ConnectionReset => "connection reset by the server",
-        SocketError.TimedOut => "connection timed out",
-        SocketError.HostUnreachable => "host unreachable",
-        SocketError.NetworkUnreachable => "network unreachable",
-        _ => $"socket error: {error}",
-    };
 }

@@ -49,11 +49,7 @@ internal sealed class Fetcher
         _onDone = onDone;
         Response = new HttpResponseParser(limits.MaxResponseBytes);
         _onTimeout = () => Fail($"timed out after {limits.Timeout.TotalSeconds:0.###} s");
-        // Connection: close lets a body without Content-Length or chunking end with the connection, and spares
-        // the crawler from managing idle keep-alive connections.
-        _request = Encoding.ASCII.GetBytes(
-            $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: Selectors.Examples-crawl/1.0\r\n"
-            + "Accept: text/html, */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n");
+        _request = FetchWording.Request(url);
     }
 
     /// <summary>The URL fetched.</summary>
@@ -92,7 +88,7 @@ internal sealed class Fetcher
         }
         catch (SocketException e)
         {
-            Fail(Describe(e.SocketErrorCode)); // Refused at once, no route, out of descriptors...
+            Fail(FetchWording.Describe(e.SocketErrorCode)); // Refused at once, no route, out of descriptors...
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {
@@ -110,7 +106,7 @@ internal sealed class Fetcher
         var error = (SocketError)(int)_socket!.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
         if (error != SocketError.Success)
         {
-            Fail(Describe(error));
+            Fail(FetchWording.Describe(error));
             return;
         }
 
@@ -154,17 +150,13 @@ internal sealed class Fetcher
         {
             // The fetch already ended (deadline, or the crawl stopping): nothing more to say.
         }
-        catch (AuthenticationException e)
+        catch (Exception e) when (e is AuthenticationException or IOException)
         {
-            Fail($"TLS: {e.Message}");
-        }
-        catch (IOException e)
-        {
-            Fail($"TLS: {(e.InnerException as SocketException is { } inner ? Describe(inner.SocketErrorCode) : e.Message)}");
+            Fail(FetchWording.Tls(e));
         }
         catch (SocketException e)
         {
-            Fail(phase + Describe(e.SocketErrorCode));
+            Fail(phase + FetchWording.Describe(e.SocketErrorCode));
         }
         finally
         {
@@ -178,7 +170,7 @@ internal sealed class Fetcher
         int sent = _socket!.Send(_request.AsSpan(_sent), SocketFlags.None, out SocketError error);
         if (error is not (SocketError.Success or SocketError.WouldBlock))
         {
-            Fail(Describe(error));
+            Fail(FetchWording.Describe(error));
             return;
         }
 
@@ -219,7 +211,7 @@ internal sealed class Fetcher
                     Response.Feed(_buffer.AsSpan(0, received));
                     break;
                 default:
-                    Fail(Describe(error));
+                    Fail(FetchWording.Describe(error));
                     return false;
             }
         }
@@ -269,14 +261,4 @@ internal sealed class Fetcher
 
         _onDone(this);
     }
-
-    private static string Describe(SocketError error) => error switch
-    {
-        SocketError.ConnectionRefused => "connection refused",
-        SocketError.ConnectionReset => "connection reset by the server",
-        SocketError.TimedOut => "connection timed out",
-        SocketError.HostUnreachable => "host unreachable",
-        SocketError.NetworkUnreachable => "network unreachable",
-        _ => $"socket error: {error}",
-    };
 }
