@@ -17,8 +17,8 @@ namespace Selectors.Benchmarks.Soak;
 internal static class InducedCollection
 {
     /// <summary>Induces a gen-2 collection in <paramref name="pid"/> and waits (at most <paramref name="limit"/>) for it to end.</summary>
-    /// <returns>Whether the collection was seen to end.</returns>
-    public static bool Run(int pid, TimeSpan limit)
+    /// <returns>The managed heap's size in bytes right after that collection (the runtime's GCHeapStats), or null if it was not seen to end.</returns>
+    public static long? Run(int pid, TimeSpan limit)
     {
         var provider = new EventPipeProvider(
             ClrTraceEventParser.ProviderName,
@@ -27,10 +27,15 @@ internal static class InducedCollection
         using EventPipeSession session = new DiagnosticsClient(pid).StartEventPipeSession([provider], requestRundown: false);
         using var ended = new ManualResetEventSlim();
         using var source = new EventPipeEventSource(session.EventStream);
-        source.Clr.GCStop += (GCEndTraceData e) =>
+        bool fullCollectionEnded = false;
+        long? heapBytes = null;
+        source.Clr.GCStop += (GCEndTraceData e) => fullCollectionEnded |= e.Depth == 2;
+        source.Clr.GCHeapStats += (GCHeapStatsTraceData e) =>
         {
-            if (e.Depth == 2)
+            // The runtime reports the heap's statistics after each collection: the first after the full one is its result.
+            if (fullCollectionEnded && heapBytes is null)
             {
+                heapBytes = e.TotalHeapSize;
                 ended.Set();
             }
         };
@@ -38,6 +43,6 @@ internal static class InducedCollection
         bool seen = ended.Wait(limit);
         session.Stop(); // Ends the stream, and with it Process().
         processing.Wait(limit);
-        return seen;
+        return seen ? heapBytes : null;
     }
 }

@@ -11,6 +11,9 @@ namespace Selectors.Benchmarks.Soak;
 /// <param name="AnonymousKiB">RssAnon, the part of it that is heap and stacks rather than mapped files.</param>
 internal sealed record ServerFootprint(int Descriptors, long ResidentKiB, long AnonymousKiB)
 {
+    /// <summary>The managed heap's size in bytes after an induced full collection (live objects), when one was seen.</summary>
+    public long? ManagedHeapBytes { get; init; }
+
     /// <summary>Reads the footprint of process <paramref name="pid"/> now.</summary>
     /// <exception cref="IOException">The process is gone, or its status lacks a line.</exception>
     public static ServerFootprint Of(int pid)
@@ -29,5 +32,6 @@ internal sealed record ServerFootprint(int Descriptors, long ResidentKiB, long A
 
     /// <inheritdoc/>
     public override string ToString() =>
-        FormattableString.Invariant($"{Descriptors} descriptors, {ResidentKiB / 1024.0:0.0} MiB resident ({AnonymousKiB / 1024.0:0.0} MiB anonymous)");
+        FormattableString.Invariant($"{Descriptors} descriptors, {ResidentKiB / 1024.0:0.0} MiB resident ({AnonymousKiB / 1024.0:0.0} MiB anonymous)")
+        + (ManagedHeapBytes is { } heap ? FormattableString.Invariant($", {heap / 1048576.0:0.0} MiB managed heap after a full collection") : string.Empty);
 }

@@ -141,13 +141,14 @@ internal static class SoakCommand
             }
         }
 
-        if (!InducedCollection.Run(pid, TimeSpan.FromSeconds(10)))
+        long? heapBytes = InducedCollection.Run(pid, TimeSpan.FromSeconds(10));
+        if (heapBytes is null)
         {
             Console.Error.WriteLine("soak: the server did not report the collection asked for; its memory is read anyway");
         }
 
         Thread.Sleep(SettleQuiet); // Let the collector hand back what it freed before reading VmRSS.
-        return ServerFootprint.Of(pid);
+        return ServerFootprint.Of(pid) with { ManagedHeapBytes = heapBytes };
     }
 
     /// <summary>SIGTERM, as a user stops the example; its exit code, or null if it had to be killed.</summary>
