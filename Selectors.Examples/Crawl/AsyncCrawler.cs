@@ -22,9 +22,8 @@ internal sealed class AsyncCrawler
     private readonly HostResolver _resolver = new();
     private readonly int _concurrency;
     private readonly FetchLimits _limits;
-    private readonly bool _verbose;
     private readonly ProgressLine _progress;
-    private readonly string? _caFile;
+    private readonly CrawlOutcomes _outcomes;
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _added; // completed (and replaced) when a URL is queued: the idle workers' queue.get()
     private int _unfinished; // URLs queued or being fetched: asyncio.Queue's unfinished tasks
@@ -38,13 +37,12 @@ internal sealed class AsyncCrawler
         _frontier = frontier;
         _concurrency = concurrency;
         _limits = limits;
-        _verbose = verbose;
         _progress = progress;
-        _caFile = caFile;
+        _outcomes = new CrawlOutcomes(Put, caFile, verbose, progress);
     }
 
     /// <summary>The counts so far.</summary>
-    public CrawlStats Stats { get; } = new();
+    public CrawlStats Stats => _outcomes.Stats;
 
     /// <summary>Crawls until there is nothing left to fetch or <paramref name="stop"/> is requested; every socket is closed on return.</summary>
     public void Run(StopSignal stop) => _loop.RunUntilComplete(() => CrawlAsync(stop));
@@ -143,15 +141,14 @@ internal sealed class AsyncCrawler
         (IPAddress? address, string? error) = _resolver.Resolve(url);
         if (address is null)
         {
-            Stats.Errors++;
-            _progress.Log($"error {url}: {error}");
+            _outcomes.Error(url, error!);
             return;
         }
 
         FetchResult result;
         try
         {
-            result = await AsyncFetch.RunAsync(_loop, url, address, _limits, _caFile, stopToken);
+            result = await AsyncFetch.RunAsync(_loop, url, address, _limits, _outcomes.TlsOptionsFor(url), stopToken);
         }
         catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
         {
@@ -164,56 +161,7 @@ internal sealed class AsyncCrawler
             return;
         }
 
-        Stats.Bytes += result.BytesReceived;
-        HttpResponseParser response = result.Response;
-        if (result.Error is { } reason)
-        {
-            Stats.Errors++;
-            _progress.Log($"error {url}: {reason}");
-        }
-        else if (response.StatusCode is >= 200 and < 300)
-        {
-            OnPage(url, response);
-        }
-        else if (response.StatusCode is 301 or 302 or 303 or 307 or 308 && response.Headers.TryGetValue("Location", out string? location))
-        {
-            OnRedirect(url, response.StatusCode, location);
-        }
-        else
-        {
-            Stats.Errors++;
-            _progress.Log($"error {url}: HTTP {response.StatusCode} {response.Reason}".TrimEnd());
-        }
-    }
-
-    private void OnPage(Uri url, HttpResponseParser response)
-    {
-        Stats.Pages++;
-        int found = 0;
-        if (LinkExtractor.IsHtml(response.Headers.GetValueOrDefault("Content-Type")))
-        {
-            foreach (string href in LinkExtractor.Hrefs(response.Body))
-            {
-                found += UrlFrontier.Resolve(url, href) is { } link && Put(link) ? 1 : 0;
-            }
-        }
-
-        if (_verbose)
-        {
-            _progress.Log($"{response.StatusCode} {url} {response.Body.Length} bytes, {found} new links");
-        }
-    }
-
-    private void OnRedirect(Uri url, int status, string location)
-    {
-        Stats.Redirects++;
-        Uri? target = UrlFrontier.Resolve(url, location);
-        // Another host, or a URL already fetched or queued, is not fetched (again): that also ends redirect loops.
-        bool followed = target is not null && Put(target);
-        if (_verbose)
-        {
-            _progress.Log($"{status} {url} -> {target?.ToString() ?? location}{(followed ? string.Empty : " (not followed)")}");
-        }
+        _outcomes.Fetched(url, result.BytesReceived, result.Response, result.Error);
     }
 
     /// <summary><c>q.put_nowait(url)</c>: queues <paramref name="url"/> if the frontier admits it, and wakes the idle workers.</summary>

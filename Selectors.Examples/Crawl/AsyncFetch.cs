@@ -25,12 +25,13 @@ internal sealed record FetchResult(HttpResponseParser Response, long BytesReceiv
 internal static class AsyncFetch
 {
     /// <summary>
-    /// Fetches <paramref name="url"/> from <paramref name="address"/> within <paramref name="limits"/>. Every failure
+    /// Fetches <paramref name="url"/> from <paramref name="address"/> within <paramref name="limits"/>, over TLS with
+    /// <paramref name="tlsOptions"/> when given (https). Every failure
     /// of the URL is in the result's <see cref="FetchResult.Error"/>; only a cancellation of
     /// <paramref name="stopToken"/> (the crawl is stopping) ends it with an <see cref="OperationCanceledException"/>.
     /// </summary>
     public static async Task<FetchResult> RunAsync(
-        SelectorLoop loop, Uri url, IPAddress address, FetchLimits limits, string? caFile, CancellationToken stopToken)
+        SelectorLoop loop, Uri url, IPAddress address, FetchLimits limits, SslClientAuthenticationOptions? tlsOptions, CancellationToken stopToken)
     {
         var response = new HttpResponseParser(limits.MaxResponseBytes);
         long received = 0;
@@ -45,11 +46,11 @@ internal static class AsyncFetch
         {
             socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
             await loop.SockConnectAsync(socket, new IPEndPoint(address, url.Port), token);
-            if (url.Scheme == Uri.UriSchemeHttps)
+            if (tlsOptions is not null)
             {
                 tls = new SslStream(new LoopSocketStream(loop, socket, ownsSocket: false));
                 phase = "TLS handshake: ";
-                await tls.AuthenticateAsClientAsync(TrustedCertificates.ClientOptions(url.Host, caFile), token);
+                await tls.AuthenticateAsClientAsync(tlsOptions, token);
                 phase = string.Empty;
             }
 

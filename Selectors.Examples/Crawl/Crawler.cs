@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
-using System.Net.Security;
 
 namespace Selectors.Examples.Crawl;
 
@@ -20,10 +19,8 @@ internal sealed class Crawler
     private readonly HashSet<Fetcher> _active = [];
     private readonly int _concurrency;
     private readonly FetchLimits _limits;
-    private readonly bool _verbose;
     private readonly ProgressLine _progress;
-    private readonly string? _caFile;
-    private readonly Dictionary<string, SslClientAuthenticationOptions> _tlsOptions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CrawlOutcomes _outcomes;
     private bool _stopping;
     private StopSignal? _stop;
 
@@ -33,17 +30,16 @@ internal sealed class Crawler
     /// </summary>
     public Crawler(SelectorLoop loop, UrlFrontier frontier, int concurrency, FetchLimits limits, string? caFile, bool verbose, ProgressLine progress)
     {
-        _caFile = caFile;
+        _outcomes = new CrawlOutcomes(frontier.Add, caFile, verbose, progress);
         _loop = loop;
         _frontier = frontier;
         _concurrency = concurrency;
         _limits = limits;
-        _verbose = verbose;
         _progress = progress;
     }
 
     /// <summary>The counts so far.</summary>
-    public CrawlStats Stats { get; } = new();
+    public CrawlStats Stats => _outcomes.Stats;
 
     /// <summary>Crawls until there is nothing left to fetch or <paramref name="stop"/> is requested; every socket is closed on return.</summary>
     public void Run(StopSignal stop)
@@ -92,32 +88,14 @@ internal sealed class Crawler
             (IPAddress? address, string? error) = _resolver.Resolve(url);
             if (address is null)
             {
-                Stats.Errors++;
-                _progress.Log($"error {url}: {error}");
+                _outcomes.Error(url, error!);
                 continue;
             }
 
-            var fetcher = new Fetcher(_loop, url, address, _limits, TlsOptionsFor(url), OnDone);
+            var fetcher = new Fetcher(_loop, url, address, _limits, _outcomes.TlsOptionsFor(url), OnDone);
             _active.Add(fetcher);
             fetcher.Start(); // May end at once (OnDone runs before it returns) if the connect fails synchronously.
         }
-    }
-
-    /// <summary>The TLS client options for an https:// URL's host (made once per host: the CA file is read once), or null for http://.</summary>
-    private SslClientAuthenticationOptions? TlsOptionsFor(Uri url)
-    {
-        if (url.Scheme != Uri.UriSchemeHttps)
-        {
-            return null;
-        }
-
-        if (!_tlsOptions.TryGetValue(url.IdnHost, out SslClientAuthenticationOptions? options))
-        {
-            options = TrustedCertificates.ClientOptions(url.IdnHost, _caFile);
-            _tlsOptions[url.IdnHost] = options;
-        }
-
-        return options;
     }
 
     private void OnDone(Fetcher fetcher)
@@ -130,56 +108,7 @@ internal sealed class Crawler
             return;
         }
 
-        Stats.Bytes += fetcher.BytesReceived;
-        HttpResponseParser response = fetcher.Response;
-        if (fetcher.Error is { } error)
-        {
-            Stats.Errors++;
-            _progress.Log($"error {fetcher.Url}: {error}");
-        }
-        else if (response.StatusCode is >= 200 and < 300)
-        {
-            OnPage(fetcher.Url, response);
-        }
-        else if (response.StatusCode is 301 or 302 or 303 or 307 or 308 && response.Headers.TryGetValue("Location", out string? location))
-        {
-            OnRedirect(fetcher.Url, response.StatusCode, location);
-        }
-        else
-        {
-            Stats.Errors++;
-            _progress.Log($"error {fetcher.Url}: HTTP {response.StatusCode} {response.Reason}".TrimEnd());
-        }
-    }
-
-    private void OnPage(Uri url, HttpResponseParser response)
-    {
-        Stats.Pages++;
-        int found = 0;
-        if (LinkExtractor.IsHtml(response.Headers.GetValueOrDefault("Content-Type")))
-        {
-            foreach (string href in LinkExtractor.Hrefs(response.Body))
-            {
-                found += UrlFrontier.Resolve(url, href) is { } link && _frontier.Add(link) ? 1 : 0;
-            }
-        }
-
-        if (_verbose)
-        {
-            _progress.Log($"{response.StatusCode} {url} {response.Body.Length} bytes, {found} new links");
-        }
-    }
-
-    private void OnRedirect(Uri url, int status, string location)
-    {
-        Stats.Redirects++;
-        Uri? target = UrlFrontier.Resolve(url, location);
-        // Another host, or a URL already fetched or queued, is not fetched (again): that also ends redirect loops.
-        bool followed = target is not null && _frontier.Add(target);
-        if (_verbose)
-        {
-            _progress.Log($"{status} {url} -> {target?.ToString() ?? location}{(followed ? string.Empty : " (not followed)")}");
-        }
+        _outcomes.Fetched(fetcher.Url, fetcher.BytesReceived, fetcher.Response, fetcher.Error);
     }
 
     private void ShowProgress()
