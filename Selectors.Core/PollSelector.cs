@@ -15,7 +15,7 @@ public sealed class PollSelector : BaseSelector
     }
 
     /// <summary>A poll selector woken through <paramref name="waker"/>: lets tests run the pipe waker of other Unix on Linux.</summary>
-    internal PollSelector(Wakers.Waker waker) : base(new PollEngine(waker))
+    internal PollSelector(Wakers.DescriptorWaker waker) : base(new PollEngine(waker))
     {
     }
 }

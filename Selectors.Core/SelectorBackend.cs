@@ -11,4 +11,7 @@ public enum SelectorBackend
 
     /// <summary><see cref="System.Net.Sockets.Socket.Select(System.Collections.IList?, System.Collections.IList?, System.Collections.IList?, int)"/>, everywhere, sockets only (<see cref="SelectSelector"/>).</summary>
     Select,
+
+    /// <summary>The Windows AFD driver's poll, sockets only (<see cref="AfdSelector"/>); opt-in, never chosen by <see cref="DefaultSelector"/>.</summary>
+    Afd,
 }

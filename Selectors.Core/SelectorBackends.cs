@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Selectors.Engines;
+using Selectors.Afd;
 using Selectors.Poll;
 
 namespace Selectors;
@@ -23,12 +24,16 @@ public static class SelectorBackends
 
         // Socket.Select is .NET's own, on every OS: the last resort needs no probe.
         new(SelectorBackend.Select, "select", () => new SelectSelector(), () => new SelectEngine(), () => true),
+
+        // After select, which is always available, so DefaultSelector never picks it: opt-in, being tested only under Wine.
+        new(SelectorBackend.Afd, "afd", () => new AfdSelector(), () => new AfdEngine(),
+            () => OperatingSystem.IsWindows() && Works(() => new AfdPollSet().Dispose())),
     ];
 
-    /// <summary>Every backend, in <see cref="DefaultSelector"/>'s order of preference: epoll, poll, select.</summary>
+    /// <summary>Every backend, in <see cref="DefaultSelector"/>'s order of preference: epoll, poll, select, then afd (opt-in only).</summary>
     public static IReadOnlyList<SelectorBackend> All { get; } = Array.AsReadOnly(s_entries.Select(e => e.Backend).ToArray());
 
-    /// <summary>Every backend's name, in the order of <see cref="All"/>: <c>epoll</c>, <c>poll</c>, <c>select</c>.</summary>
+    /// <summary>Every backend's name, in the order of <see cref="All"/>: <c>epoll</c>, <c>poll</c>, <c>select</c>, <c>afd</c>.</summary>
     public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(s_entries.Select(e => e.Name).ToArray());
 
     /// <summary>The name of <paramref name="backend"/>, in lower case (<c>epoll</c>).</summary>
@@ -54,14 +59,15 @@ public static class SelectorBackends
             ? backend
             : throw new ArgumentException($"'{name}' names no backend; use {string.Join(", ", Names)}.", nameof(name));
 
-    /// <summary>A new selector on <paramref name="backend"/>: an <see cref="EpollSelector"/>, <see cref="PollSelector"/> or <see cref="SelectSelector"/>.</summary>
+    /// <summary>A new selector on <paramref name="backend"/>: an <see cref="EpollSelector"/>, <see cref="PollSelector"/>, <see cref="SelectSelector"/> or <see cref="AfdSelector"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="backend"/> is no backend.</exception>
     /// <exception cref="UnixSystemCallException">The backend's OS object could not be created (for instance epoll outside Linux).</exception>
     public static BaseSelector Create(SelectorBackend backend) => EntryOf(backend).CreateSelector();
 
     /// <summary>
     /// Whether <paramref name="backend"/> works on this machine: epoll on a Linux kernel that has it, poll on any Unix
-    /// whose C library has it, select everywhere. A probe of epoll or poll makes its system call once.
+    /// whose C library has it, select everywhere, afd on Windows where the AFD driver opens. A probe of epoll, poll or
+    /// afd makes its system calls once.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="backend"/> is no backend.</exception>
     public static bool IsAvailable(SelectorBackend backend) => EntryOf(backend).Probe();
@@ -81,7 +87,7 @@ public static class SelectorBackends
             probe();
             return true;
         }
-        catch (Exception e) when (e is Mono.Unix.UnixIOException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        catch (Exception e) when (e is Mono.Unix.UnixIOException or System.ComponentModel.Win32Exception or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
         {
             return false;
         }

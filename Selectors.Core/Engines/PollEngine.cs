@@ -16,14 +16,14 @@ internal sealed class PollEngine : SelectorEngine
     private const uint WriteBit = (uint)PollEvents.Out;
 
     private readonly PollSet _pollSet = new();
-    private readonly Waker _waker;
+    private readonly DescriptorWaker _waker;
     private readonly WaitingChanges _changes;
     private readonly RegistrationTable _registrations = new();
     private PollResult[] _results = new PollResult[2];
 
-    internal PollEngine(Waker? waker = null)
+    internal PollEngine(DescriptorWaker? waker = null)
     {
-        _waker = waker ?? Waker.ForThisPlatform();
+        _waker = waker ?? DescriptorWaker.ForThisPlatform();
         _changes = new WaitingChanges(_waker);
         _pollSet.Register(_waker.Fd, PollEvents.In);
     }

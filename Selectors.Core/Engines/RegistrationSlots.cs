@@ -5,7 +5,7 @@ using System.Threading;
 namespace Selectors.Engines;
 
 /// <summary>
-/// Epoll's registrations by slot, for a select path without a lock. Each registration gets a free slot and a new
+/// Epoll's and AFD's registrations by slot, for a select path without a lock. Each registration gets a free slot and a new
 /// generation, and its <see cref="Registration.Tag"/> (the kernel's event data) holds both, so an event finds its
 /// registration by index and is dropped when the slot has been reused since (a kernel registration that outlived its
 /// number). Slots are dense whatever the descriptor numbers. Writers are serialised by the selector; a reader reads

@@ -1,7 +1,7 @@
 namespace Selectors.Wakers;
 
 /// <summary>The Linux waker: one eventfd, a 64-bit counter that is readable while non-zero (one descriptor, not two).</summary>
-internal sealed unsafe class EventFdWaker : Waker
+internal sealed unsafe class EventFdWaker : DescriptorWaker
 {
     private readonly SafeDescriptorHandle _eventFd;
 

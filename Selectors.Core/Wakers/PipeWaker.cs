@@ -3,7 +3,7 @@ using System;
 namespace Selectors.Wakers;
 
 /// <summary>The waker for Unix without eventfd: the classic self-pipe, both ends non-blocking and close-on-exec.</summary>
-internal sealed unsafe class PipeWaker : Waker
+internal sealed unsafe class PipeWaker : DescriptorWaker
 {
     private readonly SafeDescriptorHandle _readEnd;
     private readonly SafeDescriptorHandle _writeEnd;

@@ -37,8 +37,6 @@ internal sealed class SocketPairWaker : Waker
     /// <summary>The socket the select engine puts in its read list.</summary>
     internal Socket ReadSocket => _reader;
 
-    internal override int Fd => (int)_reader.Handle;
-
     protected override void Signal() => _writer.Send(stackalloc byte[1] { 1 }, SocketFlags.None, out SocketError _);
 
     protected override void Drain()

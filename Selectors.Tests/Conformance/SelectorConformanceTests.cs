@@ -23,8 +23,8 @@ public partial class SelectorConformanceTests
 
     public SelectorConformanceTests(string backend) => _backend = backend;
 
-    /// <summary>Whether this backend watches sockets only (Socket.Select).</summary>
-    private bool SocketsOnly => _selector.Backend == SelectorBackend.Select;
+    /// <summary>Whether this backend watches sockets only (Socket.Select, the AFD driver).</summary>
+    private bool SocketsOnly => _selector.Backend is SelectorBackend.Select or SelectorBackend.Afd;
 
     [SetUp]
     public void CreateSelector() => _selector = NewSelector();

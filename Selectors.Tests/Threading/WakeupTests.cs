@@ -71,7 +71,7 @@ public class WakeupTests : SelectorFixture
         (Selector.Engine.Waker.SignalCount - before).Should().Be(1, "1,000 wakeups before the selector drained coalesce into one write");
         if (Selector.Backend != SelectorBackend.Select && BackendName != "PollPipe")
         {
-            EventFdCount(Selector.Engine.Waker.Fd).Should().Be(1, "the eventfd counter shows the one write");
+            EventFdCount(((Selectors.Wakers.DescriptorWaker)Selector.Engine.Waker).Fd).Should().Be(1, "the eventfd counter shows the one write");
         }
 
         Selector.Select(0).Should().BeEmpty();

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using Selectors.Afd;
+using Selectors.Wakers;
+
+namespace Selectors.Engines;
+
+/// <summary>
+/// The AFD engine, on an <see cref="AfdPollSet"/> (Windows): sockets only, as select, but a wait costs what is ready,
+/// not what is registered. The set polls each socket through the AFD driver and makes the driver's one-shot polls
+/// level-triggered; its changes take effect in a blocked wait by themselves, so, like epoll, this engine needs no
+/// change-while-waiting protocol. Events carry the registration's tag (<see cref="RegistrationSlots"/>), and the waker
+/// is a packet posted to the set's completion port.
+/// </summary>
+internal sealed class AfdEngine : SelectorEngine
+{
+    // Readable: data, end of stream, a connection to accept; writable: room to send. A reset or a failed connect is both,
+    // as Python counts hang-up and error bits as both.
+    private const AfdEvents ReadEvents = AfdEvents.Receive | AfdEvents.Disconnect | AfdEvents.Accept;
+    private const AfdEvents WriteEvents = AfdEvents.Send;
+    private const AfdEvents ErrorEvents = AfdEvents.Abort | AfdEvents.ConnectFail;
+
+    // RegistrationSlots never makes this tag.
+    private const ulong WakerData = ulong.MaxValue;
+
+    private readonly AfdPollSet _pollSet = new();
+    private readonly RegistrationSlots _registrations = new();
+    private readonly CompletionPortWaker _waker;
+    private AfdEvent[] _events = [];
+
+    internal AfdEngine() => _waker = new CompletionPortWaker(_pollSet, WakerData);
+
+    internal override SelectorBackend Kind => SelectorBackend.Afd;
+
+    internal override Waker Waker => _waker;
+
+    private protected override long TicksPerUnit => TimeSpan.TicksPerMillisecond;
+
+    internal override void Register(Registration registration)
+    {
+        RequireLevelTriggered(registration.Trigger);
+
+        // Published before the driver can report it.
+        _registrations.Add(registration);
+        try
+        {
+            _pollSet.Register(registration.Fd, Interest(registration.Key.Events), registration.Tag);
+        }
+        catch
+        {
+            _registrations.Remove(registration);
+            throw;
+        }
+    }
+
+    internal override void Modify(Registration registration, SelectorEvents events, SelectorTrigger trigger)
+    {
+        RequireLevelTriggered(trigger);
+        _pollSet.Modify(registration.Fd, Interest(events), registration.Tag);
+    }
+
+    internal override void Unregister(Registration registration)
+    {
+        try
+        {
+            _pollSet.Unregister(registration.Fd);
+        }
+        catch (KeyNotFoundException)
+        {
+            // The socket was closed, and the driver's LOCAL_CLOSE made the set forget it.
+        }
+
+        _registrations.Remove(registration);
+    }
+
+    private protected override void RemoveClosed(Registration registration)
+    {
+        // Under the change lock, so that no Register of a socket that has reused the handle runs between the check and the removal.
+        lock (ChangeLock)
+        {
+            Unregister(registration);
+        }
+    }
+
+    private protected override int WaitOnce(Span<(SelectorKey Key, SelectorEvents Events)> ready, int timeoutUnits, out bool wakerSeen)
+    {
+        EnsureCapacity(ref _events, ready.Length);
+        int count = _pollSet.Wait(_events.AsSpan(0, ready.Length), timeoutUnits);
+        Registration?[] table = _registrations.Snapshot;
+        int filled = 0;
+        wakerSeen = false;
+        for (int i = 0; i < count; i++)
+        {
+            AfdEvent reported = _events[i];
+            if (reported.Data == WakerData)
+            {
+                _waker.Reset();
+                wakerSeen = true;
+            }
+            else if (RegistrationSlots.Find(table, reported.Data) is { } registration)
+            {
+                Report(registration, Readiness(reported.Events), ready, ref filled);
+            }
+        }
+
+        return filled;
+    }
+
+    public override void Dispose()
+    {
+        _waker.Dispose();
+        _pollSet.Dispose();
+    }
+
+    private static AfdEvents Interest(SelectorEvents events) =>
+        ErrorEvents
+        | ((events & SelectorEvents.Read) != 0 ? ReadEvents : AfdEvents.None)
+        | ((events & SelectorEvents.Write) != 0 ? WriteEvents : AfdEvents.None);
+
+    private static SelectorEvents Readiness(AfdEvents events) =>
+        ((events & (ReadEvents | ErrorEvents)) != 0 ? SelectorEvents.Read : SelectorEvents.None)
+        | ((events & (WriteEvents | ErrorEvents)) != 0 ? SelectorEvents.Write : SelectorEvents.None);
+}
