@@ -41,7 +41,7 @@ public sealed class DifferentialPropertyTests
     {
         string? seed = ReplaySeed();
         int target = int.Parse(Setting(OperationsVariable, "PropertyOps") ?? DefaultOperations.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        bool socketsOnly = BackendOf(NewSelector) == SelectorBackend.Select;
+        bool socketsOnly = BackendOf(NewSelector) is SelectorBackend.Select or SelectorBackend.Afd;
         Gen<Operation[]> sequences = OperationGenerator.Sequence(socketsOnly ? Endpoints.SocketCount : Endpoints.AllCount, CloseRegisteredSupported);
 
         long executed = 0;

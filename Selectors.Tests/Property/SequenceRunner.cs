@@ -48,7 +48,7 @@ internal sealed class SequenceRunner
         Endpoints? endpoints = null;
         try
         {
-            bool withPipe = selector.Backend != SelectorBackend.Select; // Socket.Select holds sockets only
+            bool withPipe = selector.Backend is not (SelectorBackend.Select or SelectorBackend.Afd); // both hold sockets only
             endpoints = new Endpoints(withPipe);
             var runner = new SequenceRunner(selector, endpoints, new ReadinessModel(endpoints.Count, closeRegistered), tally);
             for (int i = 0; i < operations.Count; i++)
