@@ -20,12 +20,13 @@ public class InteropBoundaryTests
         typeof(Selectors.Epoll.EpollInstance).Assembly,
         typeof(Selectors.Poll.PollSet).Assembly,
         typeof(Selectors.Select.SocketSelect).Assembly,
+        typeof(Selectors.Afd.AfdPollSet).Assembly,
         typeof(UnixSystemCallException).Assembly,
     };
 
     /// <summary>The library projects' source folders (Common is compiled into Core, Epoll and Poll).</summary>
     private static readonly string[] LibraryFolders =
-        { "Common", "Selectors.Core", "Selectors.Epoll", "Selectors.Poll", "Selectors.Select", "Selectors.Errors" };
+        { "Common", "Selectors.Core", "Selectors.Epoll", "Selectors.Poll", "Selectors.Select", "Selectors.Afd", "Selectors.Errors" };
 
     [Test]
     public void EveryPInvokeIsDeclaredInTheInteropClass()
@@ -38,8 +39,11 @@ public class InteropBoundaryTests
 
         pinvokes.Should().NotBeEmpty();
         pinvokes.Should().OnlyContain(method => OutermostType(method.DeclaringType!).Name == "Interop");
+        // The C library on Unix; the AFD layer's three Windows libraries, and nothing else (Mono.Posix's helper least of all).
         pinvokes.Select(method => method.GetCustomAttribute<System.Runtime.InteropServices.DllImportAttribute>()!.Value)
-            .Should().OnlyContain(library => library == "libc");
+            .Should().OnlyContain(library => library == "libc" || library == "ntdll.dll" || library == "kernel32.dll" || library == "ws2_32.dll");
+        pinvokes.Where(method => method.GetCustomAttribute<System.Runtime.InteropServices.DllImportAttribute>()!.Value != "libc")
+            .Should().OnlyContain(method => method.DeclaringType!.Assembly == typeof(Selectors.Afd.AfdPollSet).Assembly, "only the AFD layer calls Windows");
     }
 
     [Test]

@@ -11,15 +11,16 @@ public sealed class SelectorBackendsTests
     [Test]
     public void EveryBackendIsListedOnce_InTheOrderOfPreference_WithItsLowerCaseName()
     {
-        SelectorBackends.All.Should().Equal(SelectorBackend.Epoll, SelectorBackend.Poll, SelectorBackend.Select);
+        SelectorBackends.All.Should().Equal(SelectorBackend.Epoll, SelectorBackend.Poll, SelectorBackend.Select, SelectorBackend.Afd);
         SelectorBackends.All.Should().BeEquivalentTo(Enum.GetValues<SelectorBackend>());
-        SelectorBackends.Names.Should().Equal("epoll", "poll", "select");
+        SelectorBackends.Names.Should().Equal("epoll", "poll", "select", "afd");
         SelectorBackends.Name(SelectorBackend.Poll).Should().Be("poll");
     }
 
     [TestCase("epoll", SelectorBackend.Epoll)]
     [TestCase("POLL", SelectorBackend.Poll)]
     [TestCase(" Select ", SelectorBackend.Select)]
+    [TestCase("AFD", SelectorBackend.Afd)]
     public void ANameParsesInAnyCase(string name, SelectorBackend expected)
     {
         SelectorBackends.Parse(name).Should().Be(expected);
@@ -33,7 +34,7 @@ public sealed class SelectorBackendsTests
     public void AnUnknownNameIsRefused_AndTheMessageListsTheNames(string? name)
     {
         SelectorBackends.TryParse(name, out _).Should().BeFalse();
-        FluentActions.Invoking(() => SelectorBackends.Parse(name!)).Should().Throw<ArgumentException>().WithMessage("*epoll, poll, select*");
+        FluentActions.Invoking(() => SelectorBackends.Parse(name!)).Should().Throw<ArgumentException>().WithMessage("*epoll, poll, select, afd*");
     }
 
     [Test]
@@ -42,6 +43,7 @@ public sealed class SelectorBackendsTests
         SelectorBackends.IsAvailable(SelectorFactory.PlatformDefault).Should().BeTrue();
         SelectorBackends.IsAvailable(SelectorBackend.Select).Should().BeTrue("Socket.Select is everywhere");
         SelectorBackends.IsAvailable(SelectorBackend.Epoll).Should().Be(OperatingSystem.IsLinux());
+        SelectorBackends.IsAvailable(SelectorBackend.Afd).Should().Be(OperatingSystem.IsWindows(), "the AFD driver is Windows's (Wine's too)");
         foreach (SelectorBackend backend in SelectorBackends.All)
         {
             if (SelectorBackends.IsAvailable(backend))

@@ -20,7 +20,7 @@ namespace Selectors.Tests.Packaging;
 [NonParallelizable]
 public class ConsumerPackageTests
 {
-    private static readonly string[] Packages = { "Selectors.Core", "Selectors.Epoll", "Selectors.Poll", "Selectors.Select", "Selectors.Errors" };
+    private static readonly string[] Packages = { "Selectors.Core", "Selectors.Epoll", "Selectors.Poll", "Selectors.Select", "Selectors.Afd", "Selectors.Errors" };
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
     private string _work = null!;
@@ -79,20 +79,22 @@ public class ConsumerPackageTests
     }
 
     [Test]
-    public void CoreDependsOnTheThreeBackendsAndTheErrorType()
+    public void CoreDependsOnTheFourBackendsAndTheErrorType()
     {
         Dependencies("Selectors.Core").Should().Contain(new KeyValuePair<string, string>("Selectors.Epoll", _version))
             .And.Contain(new KeyValuePair<string, string>("Selectors.Poll", _version))
             .And.Contain(new KeyValuePair<string, string>("Selectors.Select", _version))
+            .And.Contain(new KeyValuePair<string, string>("Selectors.Afd", _version))
             .And.Contain(new KeyValuePair<string, string>("Selectors.Errors", _version));
     }
 
     [TestCase("Selectors.Epoll")]
     [TestCase("Selectors.Poll")]
-    public void EachUnixLayerBringsTheErrorTypeAndSelectNeedsNone(string id)
+    public void EachUnixLayerBringsTheErrorTypeAndTheWindowsLayersNeedNone(string id)
     {
         Dependencies(id).Should().Contain(new KeyValuePair<string, string>("Selectors.Errors", _version));
         Dependencies("Selectors.Select").Keys.Should().NotContain("Selectors.Errors", "Socket.Select reports SocketException");
+        Dependencies("Selectors.Afd").Keys.Should().NotContain("Selectors.Errors", "the AFD set reports SocketException and Win32Exception");
         Dependencies("Selectors.Errors").Keys.Should().Contain("Mono.Posix.NETStandard", "UnixSystemCallException extends its UnixIOException");
     }
 

@@ -8,7 +8,7 @@ using System.Xml.Linq;
 
 namespace Selectors.ApiDocs;
 
-/// <summary>Writes one Markdown page per public type of the four libraries, and an index.</summary>
+/// <summary>Writes one Markdown page per public type of the libraries, and an index.</summary>
 internal static class ApiReference
 {
     /// <summary>The packaged libraries, by a type each.</summary>
@@ -18,6 +18,7 @@ internal static class ApiReference
         typeof(Selectors.Epoll.EpollInstance).Assembly,
         typeof(Selectors.Poll.PollSet).Assembly,
         typeof(Selectors.Select.SocketSelect).Assembly,
+        typeof(Selectors.Afd.AfdPollSet).Assembly,
         typeof(UnixSystemCallException).Assembly,
     };
 
