@@ -10,6 +10,8 @@ namespace Selectors.Tests.Core;
 public sealed class DefaultSelectorChoiceTests
 {
     /// <summary>Why the epoll and poll cases run on Linux only.</summary>
+    private const string AfdIsWindows = "the AFD driver is Windows's (the Wine leg runs these)";
+
     private const string EpollAndPollAreUnix = "epoll is Linux's and poll is tested on Linux; Windows has the select backend only";
 
     [Test]
@@ -39,6 +41,8 @@ public sealed class DefaultSelectorChoiceTests
     [TestCase("\tpoll\n", SelectorBackend.Poll)]
     [TestCase("SELECT", SelectorBackend.Select)]
     [TestCase("select", SelectorBackend.Select)]
+    [TestCase("afd", SelectorBackend.Afd)]
+    [TestCase(" AFD ", SelectorBackend.Afd)]
     public void Q1_Override_IsParsedCaseInsensitively_AndTrimmed(string value, SelectorBackend expected) =>
         DefaultSelector.Choose(value).Should().Be(expected);
 
@@ -69,6 +73,7 @@ public sealed class DefaultSelectorChoiceTests
     [TestCase(SelectorBackend.Epoll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
     [TestCase(SelectorBackend.Poll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
     [TestCase(SelectorBackend.Select)]
+    [TestCase(SelectorBackend.Afd, IncludePlatform = "Win", Reason = AfdIsWindows)]
     public void Q1_BackendProperty_MatchesTheSelector(SelectorBackend backend)
     {
         using (BaseSelector selector = SelectorFactory.Create(backend))
@@ -83,10 +88,20 @@ public sealed class DefaultSelectorChoiceTests
     [TestCase(SelectorBackend.Epoll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
     [TestCase(SelectorBackend.Poll, IncludePlatform = "Linux", Reason = EpollAndPollAreUnix)]
     [TestCase(SelectorBackend.Select)]
+    [TestCase(SelectorBackend.Afd, IncludePlatform = "Win", Reason = AfdIsWindows)]
     public void Q1_CreateEngine_ForEachBackend_Works(SelectorBackend backend)
     {
         using var engine = SelectorBackends.CreateEngine(backend);
         engine.Kind.Should().Be(backend);
         FluentActions.Invoking(() => SelectorBackends.CreateEngine((SelectorBackend)42)).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = AfdIsWindows)]
+    public void Q1_TheAfdBackendOutsideWindows_IsUnavailable_AndSaysWhy()
+    {
+        SelectorBackends.IsAvailable(SelectorBackend.Afd).Should().BeFalse();
+        FluentActions.Invoking(() => new AfdSelector()).Should().Throw<PlatformNotSupportedException>().WithMessage("*Windows*");
+        FluentActions.Invoking(() => SelectorBackends.Create(SelectorBackend.Afd)).Should().Throw<PlatformNotSupportedException>();
     }
 }
