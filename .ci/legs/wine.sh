@@ -67,8 +67,8 @@ patterns=(
   # Wakeup, changes from another thread and Close from another thread while Select blocks (the conformance suite's
   # P3 tests are Close's other half).
   '^Selectors\.Tests\.Threading\.(WakeupTests|CrossThreadRegistrationTests)\("(Select|Default|Afd)"\)'
-  # Timeouts, failed calls leaving the selector unchanged, and allocation bounds, on both Windows backends.
-  '^Selectors\.Tests\.Core\.(SelectTimeoutRulesTests|FailedCallsLeaveSelectorUnchangedTests|AllocationTests)\((Select|Afd)\)'
+  # Allocation bounds, on both Windows backends.
+  '^Selectors\.Tests\.Core\.AllocationTests\((Select|Afd)\)'
   # The AFD poll set itself, against the driver.
   '^Selectors\.Tests\.LowLevel\.AfdPollSetTests\.'
   # DefaultSelector picks select on Windows; the registry finds afd there.
