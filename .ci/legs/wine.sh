@@ -69,8 +69,8 @@ patterns=(
   '^Selectors\.Tests\.Threading\.(WakeupTests|CrossThreadRegistrationTests)\("(Select|Default|Afd)"\)'
   # Allocation bounds, on both Windows backends.
   '^Selectors\.Tests\.Core\.AllocationTests\((Select|Afd)\)'
-  # The AFD poll set itself, against the driver.
-  '^Selectors\.Tests\.LowLevel\.AfdPollSetTests\.'
+  # The AFD poll set itself against the driver, and what only the AFD selector does.
+  '^Selectors\.Tests\.(LowLevel\.AfdPollSetTests|Backends\.AfdSelectorTests)\.'
   # DefaultSelector picks select on Windows; the registry finds afd there.
   '^Selectors\.Tests\.Core\.(DefaultSelectorChoiceTests|SelectorBackendsTests)\.'
 )

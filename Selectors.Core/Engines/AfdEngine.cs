@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Net.Sockets;
 using Selectors.Afd;
 using Selectors.Wakers;
 
@@ -56,7 +57,15 @@ internal sealed class AfdEngine : SelectorEngine
     internal override void Modify(Registration registration, SelectorEvents events, SelectorTrigger trigger)
     {
         RequireLevelTriggered(trigger);
-        _pollSet.Modify(registration.Fd, Interest(events), registration.Tag);
+        try
+        {
+            _pollSet.Modify(registration.Fd, Interest(events), registration.Tag);
+        }
+        catch (KeyNotFoundException)
+        {
+            // The set forgot the socket when the driver saw it closed: what epoll's EBADF is for a closed descriptor.
+            throw new SocketException((int)SocketError.NotSocket, $"Socket {registration.Fd} was closed while registered; unregister it.");
+        }
     }
 
     internal override void Unregister(Registration registration)
