@@ -25,15 +25,9 @@ internal static class ScalingCommand
     /// <summary>Runs the check with <paramref name="args"/> (see <see cref="ScalingOptions.Usage"/>).</summary>
     public static int Run(string[] args)
     {
-        ScalingOptions options;
-        try
+        // Told on stdout, not stderr: under Wine, Console.Error may not reach the terminal.
+        if (!OptionValues.TryParse("scaling", ScalingOptions.Usage, ScalingOptions.Parse, args, Console.Out, out ScalingOptions? options))
         {
-            options = ScalingOptions.Parse(args);
-        }
-        catch (FormatException e)
-        {
-            // stdout, not stderr: under Wine, Console.Error may not reach the terminal.
-            Console.Out.WriteLine($"scaling: {e.Message}\nusage: Selectors.Benchmarks {ScalingOptions.Usage}");
             return 2;
         }
 
