@@ -36,9 +36,18 @@ internal static class ScalingCommand
         try
         {
             long started = Stopwatch.GetTimestamp();
-            foreach (int n in options.Sizes)
+            try
             {
-                fixtures.Add(new TcpPairs(n, ScalingOptions.Ready));
+                foreach (int n in options.Sizes)
+                {
+                    fixtures.Add(new TcpPairs(n, ScalingOptions.Ready));
+                }
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException)
+            {
+                // On stdout, with the lines' prefix: under Wine an unhandled exception's trace may never be seen.
+                Console.Out.WriteLine($"scaling: making the loopback pairs failed: {e.Message}");
+                return 1;
             }
 
             Console.Out.WriteLine(Invariant($"scaling: {options.Sizes.Sum()} loopback TCP pairs made in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
