@@ -24,13 +24,14 @@ internal static class ScalingReport
             WriteTable(output, result);
         }
 
-        ScalingResult? reference = results.FirstOrDefault(r => r.Measured);
-        if (reference is not null)
+        // Each measured backend's growth over the first's: with the defaults, afd's over select's.
+        List<ScalingResult> measured = results.Where(r => r.Measured).ToList();
+        if (measured.Count > 1)
         {
             output.WriteLine();
-            foreach (ScalingResult other in results.Where(r => r.Measured && r != reference))
+            foreach (ScalingResult other in measured.Skip(1))
             {
-                output.WriteLine(Invariant($"growth of {other.Backend} / growth of {reference.Backend}: {other.Growth / reference.Growth:0.0000} (span), {other.ListGrowth / reference.ListGrowth:0.0000} (list)"));
+                output.WriteLine(Invariant($"growth of {other.Backend} / growth of {measured[0].Backend}: {other.Growth / measured[0].Growth:0.0000} (span), {other.ListGrowth / measured[0].ListGrowth:0.0000} (list)"));
             }
         }
 
