@@ -169,7 +169,13 @@ scaling_check() {
 }
 
 started=$SECONDS
-if scaling_check; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED AfdSelector scaling under Wine: $(grep '^scaling: backend=' "$work/scaling.out" 2>/dev/null | tr '\n' ' ')"; fi
+if scaling_check; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  figures=$(grep '^scaling: backend=' "$work/scaling.out" 2>/dev/null | tr '\n' ' ' || true)
+  echo "FAILED AfdSelector scaling under Wine: ${figures:-no figures}"
+fi
 echo "wine leg: scaling check in $((SECONDS - started)) s"
 
 echo "wine: $passed passed, $failed failed, $skipped skipped"
