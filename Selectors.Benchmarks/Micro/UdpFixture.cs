@@ -14,12 +14,9 @@ internal sealed class UdpFixture : IDisposable
     public UdpFixture(int count, int ready)
     {
         Sockets = new Socket[count];
-        int stride = ready > 0 ? count / ready : count + 1;
         for (int i = 0; i < count; i++)
         {
-            // Spread the ready ones evenly, as the peers do, so no scan finds them all at the front.
-            bool isReady = ready > 0 && i % stride == 0 && i / stride < ready;
-            Sockets[i] = isReady ? ReadySocket() : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            Sockets[i] = IsReady(i, count, ready) ? ReadySocket() : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         }
     }
 
@@ -27,6 +24,16 @@ internal sealed class UdpFixture : IDisposable
 
     /// <summary>An idle socket that is not in <see cref="Sockets"/>, for Register+Unregister.</summary>
     public Socket Spare { get; } = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+    /// <summary>
+    /// Whether socket <paramref name="index"/> of <paramref name="count"/> is one of the <paramref name="ready"/> ones:
+    /// they are spread evenly, as the peers spread them, so that no scan finds them all at the front.
+    /// </summary>
+    public static bool IsReady(int index, int count, int ready)
+    {
+        int stride = ready > 0 ? count / ready : count + 1;
+        return ready > 0 && index % stride == 0 && index / stride < ready;
+    }
 
     public void Dispose()
     {

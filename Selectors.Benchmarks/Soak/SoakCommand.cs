@@ -36,14 +36,8 @@ internal static class SoakCommand
     /// <summary>Runs the soak with <paramref name="args"/> (see <see cref="SoakOptions.Usage"/>).</summary>
     public static int Run(string[] args)
     {
-        SoakOptions options;
-        try
+        if (!OptionValues.TryParse("soak", SoakOptions.Usage, SoakOptions.Parse, args, Console.Error, out SoakOptions? options))
         {
-            options = SoakOptions.Parse(args);
-        }
-        catch (FormatException e)
-        {
-            Console.Error.WriteLine($"soak: {e.Message}\nusage: Selectors.Benchmarks {SoakOptions.Usage}");
             return 2;
         }
 

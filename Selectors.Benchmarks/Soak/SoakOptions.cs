@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace Selectors.Benchmarks.Soak;
 
@@ -28,12 +27,12 @@ internal sealed record SoakOptions(int Connections, double Seconds, double Warmu
             string value = i + 1 < args.Length ? args[i + 1] : throw new FormatException($"{args[i]} needs a value");
             options = args[i] switch
             {
-                "--connections" => options with { Connections = Number(args[i], value, 1, 15_000) },
-                "--seconds" => options with { Seconds = Duration(args[i], value) },
-                "--warmup" => options with { WarmupSeconds = Duration(args[i], value) },
+                "--connections" => options with { Connections = OptionValues.Number(args[i], value, 1, 15_000) },
+                "--seconds" => options with { Seconds = OptionValues.Seconds(args[i], value) },
+                "--warmup" => options with { WarmupSeconds = OptionValues.Seconds(args[i], value) },
                 "--backend" => options with { Backend = Array.IndexOf(Backends, value) >= 0 ? value : throw new FormatException($"--backend: one of {string.Join(", ", Backends)}") },
-                "--port" => options with { Port = Number(args[i], value, 0, 65_535) },
-                "--seed" => options with { Seed = Number(args[i], value, int.MinValue, int.MaxValue) },
+                "--port" => options with { Port = OptionValues.Number(args[i], value, 0, 65_535) },
+                "--seed" => options with { Seed = OptionValues.Number(args[i], value, int.MinValue, int.MaxValue) },
                 _ => throw new FormatException($"unknown option {args[i]}"),
             };
         }
@@ -42,14 +41,4 @@ internal sealed record SoakOptions(int Connections, double Seconds, double Warmu
         // for the JIT to have compiled the loop's hot paths: a sixth of the round, 5 to 20 s, unless given.
         return options.WarmupSeconds >= 0 ? options : options with { WarmupSeconds = Math.Clamp(options.Seconds / 6, 5, 20) };
     }
-
-    private static int Number(string name, string value, int least, int most) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= least && n <= most
-            ? n
-            : throw new FormatException($"{name}: a whole number from {least} to {most}");
-
-    private static double Duration(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0 && s <= 86_400
-            ? s
-            : throw new FormatException($"{name}: seconds, 0 to 86400");
 }
