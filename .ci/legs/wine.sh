@@ -3,9 +3,10 @@
 # wine64), where DefaultSelector is the select backend over Winsock and AfdSelector the opt-in one over the AFD driver.
 # It runs the conformance suite on the select, afd and default selectors, SelectorLoop and the Wakeup / cross-thread /
 # Close-from-another-thread tests on each, the AFD poll set's and selector's own tests, and the default-choice tests;
-# then the echo example under Wine answers a python3 client on the Linux side, and the benchmarks' scaling command
-# shows AfdSelector's Select staying flat from 10 to 2,000 registered sockets where select's grows. The last stdout
-# line is `wine: N passed, N failed, N skipped`: the runner's counts plus the echo and scaling checks.
+# then the echo example under Wine answers a python3 client on the Linux side, on select and on afd, and the
+# benchmarks' scaling command shows AfdSelector's Select staying flat from 10 to 2,000 registered sockets where
+# select's grows. The last stdout line is `wine: N passed, N failed, N skipped`: the runner's counts plus the echo and
+# scaling checks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source .ci/legs/select-tests.sh
@@ -99,9 +100,10 @@ fi
 
 # The echo example under Wine, a python3 client on the Linux side over 127.0.0.1: lines, a pipelined burst, binary
 # bytes and a message far larger than a socket buffer must all come back byte-exact.
+# $1: the --backend to run it on; $2: the backend its first line must name.
 echo_check() {
   local out="$work/echo.out" port
-  "$wine" "$work/examples/Selectors.Examples.exe" echo --port 0 >"$out" 2>"$work/echo.err" &
+  "$wine" "$work/examples/Selectors.Examples.exe" echo --port 0 --backend "$1" >"$out" 2>"$work/echo.err" &
   server_pid=$!
   for _ in $(seq 1 300); do
     grep -q '^listening on ' "$out" && break
@@ -113,7 +115,7 @@ echo_check() {
     echo "echo: no 'listening on' line within 30 s: $(head -c 500 "$out" "$work/echo.err")"
     return 1
   fi
-  grep -q '(backend: Select)' "$out" || { echo "echo: not on the select backend: $(head -n 1 "$out")"; return 1; }
+  grep -q "(backend: $2)" "$out" || { echo "echo: not on the $2 backend: $(head -n 1 "$out")"; return 1; }
 
   timeout 60 python3 - "$port" <<'PY'
 import socket, sys
@@ -148,10 +150,17 @@ stop_server() {
   server_pid=
 }
 
-started=$SECONDS
-if echo_check; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED echo example under Wine"; fi
-stop_server
-echo "wine leg: echo check in $((SECONDS - started)) s"
+# On the default backend (select on Windows), then on afd.
+for backend in default:Select afd:Afd; do
+  started=$SECONDS
+  if echo_check "${backend%%:*}" "${backend##*:}"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAILED echo example under Wine on ${backend%%:*}"
+  fi
+  stop_server
+  echo "wine leg: echo check on ${backend%%:*} in $((SECONDS - started)) s"
+done
 
 # The AFD backend's reason to be: with 10 of N sockets ready, one Select on afd costs what is ready, on select what is
 # registered. Selectors.Benchmarks' scaling command times both at N = 10 and N = 2,000 (about 15 s here) and prints a
