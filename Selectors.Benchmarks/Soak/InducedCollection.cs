@@ -17,7 +17,11 @@ namespace Selectors.Benchmarks.Soak;
 internal static class InducedCollection
 {
     /// <summary>Induces a gen-2 collection in <paramref name="pid"/> and waits (at most <paramref name="limit"/>) for it to end.</summary>
-    /// <returns>The managed heap's size in bytes right after that collection (the runtime's GCHeapStats), or null if it was not seen to end.</returns>
+    /// <returns>
+    /// The bytes that survived that collection (the runtime's GCHeapStats, promoted size summed over generations), or
+    /// null if it was not seen to end. Not the heap's total size: that counts the gaps left around objects pinned at the
+    /// time (a busy socket server pins buffers), which measured up to 1 MiB of noise between two idle moments.
+    /// </returns>
     public static long? Run(int pid, TimeSpan limit)
     {
         var provider = new EventPipeProvider(
@@ -35,7 +39,7 @@ internal static class InducedCollection
             // The runtime reports the heap's statistics after each collection: the first after the full one is its result.
             if (fullCollectionEnded && heapBytes is null)
             {
-                heapBytes = e.TotalHeapSize;
+                heapBytes = e.TotalPromoted;
                 ended.Set();
             }
         };

@@ -23,7 +23,7 @@ public sealed class AboveFdSetSizeTests(SelectorBackend backend, int maxPairs)
 
     // Select need only pass FD_SETSIZE in descriptor numbers, not in count (see below), and its wait copies lists, so fewer pairs.
     private static IEnumerable<TestFixtureData> PairsPerBackend =>
-        SelectorBackends.All.Select(b => new TestFixtureData(b, b == SelectorBackend.Select ? 700 : 4000));
+        BackendFixtures.Backends.Select(b => new TestFixtureData(b, b == SelectorBackend.Select ? 700 : 4000));
 
     [Test]
     public void N10_N14_AboveFdSetSize_EveryDescriptorIsReported_ThenExactlyTheReadableSubset()
