@@ -8,6 +8,7 @@ namespace Selectors.Tests.Loop;
 public sealed partial class SelectorLoopTests
 {
     private const int Turns = 1000;
+    private const int Windows = 3;
 
     [Test]
     public void IdleTurnsAllocateNothing_TimedOutOrWoken()
@@ -60,7 +61,7 @@ public sealed partial class SelectorLoopTests
         long allocated = AllocatedBy(() => RunTurns(Turns));
 
         TestContext.Out.WriteLine($"{backend}: {Turns} turns dispatching a ready key allocated {allocated} B");
-        calls.Should().Be(10 + Turns);
+        calls.Should().Be(10 + (Windows * Turns));
         allocated.Should().Be(0);
 
         void RunTurns(int n)
@@ -72,10 +73,21 @@ public sealed partial class SelectorLoopTests
         }
     }
 
+    /// <summary>
+    /// The least a window of <paramref name="action"/> allocated, over <see cref="Windows"/> windows. An allocation of
+    /// the loop's recurs in every window; a one-off of the runtime's on this thread lands in one (a full CI run once
+    /// saw 7,312 B in one window of 1,000 busy turns, which never recurred, alone or with the fixture).
+    /// </summary>
     private static long AllocatedBy(Action action)
     {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long least = long.MaxValue;
+        for (int window = 0; window < Windows; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            action();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
     }
 }
