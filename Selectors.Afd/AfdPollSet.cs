@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using System.Threading;
 
 namespace Selectors.Afd;
@@ -27,6 +28,7 @@ namespace Selectors.Afd;
 /// <see cref="System.ComponentModel.Win32Exception"/> naming the NT or Win32 call and its status.
 /// </para>
 /// </remarks>
+[SupportedOSPlatform("windows")]
 public sealed class AfdPollSet : IDisposable
 {
     // A packet Dispose posts to wake a waiter: no AFD request has this context, and a posted packet of Post has none.

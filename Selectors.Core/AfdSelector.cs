@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Selectors.Engines;
 
 namespace Selectors;
@@ -14,6 +15,7 @@ namespace Selectors;
 /// <see cref="System.Runtime.InteropServices.SafeHandle"/> or an <see cref="IFileObject"/>; anything else fails at
 /// registration with a <see cref="System.Net.Sockets.SocketException"/> (WSAENOTSOCK).
 /// </remarks>
+[SupportedOSPlatform("windows")]
 public sealed class AfdSelector : BaseSelector
 {
     /// <summary>Creates a completion port and opens the AFD driver on it.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.Versioning;
 using Selectors.Engines;
 using Selectors.Afd;
 using Selectors.Poll;
@@ -26,8 +27,10 @@ public static class SelectorBackends
         new(SelectorBackend.Select, "select", () => new SelectSelector(), () => new SelectEngine(), () => true),
 
         // After select, which is always available, so DefaultSelector never picks it: opt-in, being tested only under Wine.
-        new(SelectorBackend.Afd, "afd", () => new AfdSelector(), () => new AfdEngine(),
-            () => OperatingSystem.IsWindows() && Works(() => new AfdPollSet().Dispose())),
+        new(SelectorBackend.Afd, "afd",
+            () => OperatingSystem.IsWindows() ? new AfdSelector() : throw NotWindows(),
+            () => OperatingSystem.IsWindows() ? new AfdEngine() : throw NotWindows(),
+            () => OperatingSystem.IsWindows() && AfdWorks()),
     ];
 
     /// <summary>Every backend, in <see cref="DefaultSelector"/>'s order of preference: epoll, poll, select, then afd (opt-in only).</summary>
@@ -79,6 +82,11 @@ public static class SelectorBackends
     private static Entry EntryOf(SelectorBackend backend) =>
         Array.Find(s_entries, e => e.Backend == backend)
             ?? throw new ArgumentOutOfRangeException(nameof(backend), backend, "Unknown backend.");
+
+    [SupportedOSPlatform("windows")]
+    private static bool AfdWorks() => Works(() => new AfdPollSet().Dispose());
+
+    private static PlatformNotSupportedException NotWindows() => new("The afd backend needs Windows: the AFD driver is Windows's.");
 
     private static bool Works(Action probe)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using Selectors.Afd;
 using Selectors.Wakers;
 
@@ -13,6 +14,7 @@ namespace Selectors.Engines;
 /// change-while-waiting protocol. Events carry the registration's tag (<see cref="RegistrationSlots"/>), and the waker
 /// is a packet posted to the set's completion port.
 /// </summary>
+[SupportedOSPlatform("windows")]
 internal sealed class AfdEngine : SelectorEngine
 {
     // Readable: data, end of stream, a connection to accept; writable: room to send. A reset or a failed connect is both,

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using FluentAssertions;
 using NUnit.Framework;
 using Selectors.Tests.Support;
@@ -12,6 +13,7 @@ namespace Selectors.Tests.Backends;
 
 /// <summary>What only the AFD selector does, beside the conformance suite: the Wine leg runs these.</summary>
 [Platform(Include = "Win", Reason = "the AFD driver is Windows's; the Wine leg runs these")]
+[SupportedOSPlatform("windows")]
 public class AfdSelectorTests
 {
     [Test]

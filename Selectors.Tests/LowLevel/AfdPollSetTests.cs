@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
@@ -19,6 +20,7 @@ namespace Selectors.Tests.LowLevel;
 /// </summary>
 [TestFixture]
 [Platform(Include = "Win", Reason = OnlyOnWindows)]
+[SupportedOSPlatform("windows")]
 public sealed class AfdPollSetTests
 {
     private const string OnlyOnWindows = "the AFD driver is Windows's; the Wine leg runs these";
