@@ -1,9 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.Tasks;
 using FluentAssertions;
 using Mono.Unix.Native;
@@ -127,11 +124,7 @@ public sealed class EchoAsyncTests
 
         exitCode.Should().Be(0, $"the python client said: {stderr}");
         stdout.Should().StartWith($"ok {Connections} connections");
-        (await server.StopAsync(Signum.SIGTERM)).Should().Be(0);
-        server.ErrorLines.Count(l => l.StartsWith("connect 127.0.0.1:", StringComparison.Ordinal)).Should().Be(Connections);
-        server.ErrorLines.Count(l => l.StartsWith("close 127.0.0.1:", StringComparison.Ordinal) && l.EndsWith("(eof)", StringComparison.Ordinal))
-            .Should().Be(Connections, "every client half-closed after its last byte, and got all of them back first");
-        server.ErrorLines.Should().Contain("stopping (SIGTERM)");
+        await EchoServerChecks.StopsOnSigtermHavingClosedEveryClientAtEndOfFileAsync(server, Connections);
     }
 
     [Test]
@@ -163,40 +156,8 @@ public sealed class EchoAsyncTests
     {
         string[] tlsOptions = tls ? ["--tls-cert", _certificates.Localhost.CertificatePath, "--tls-key", _certificates.Localhost.KeyPath] : [];
         using var server = await ExampleProcess.StartListeningAsync(["echo", "--async", "--port", "0", "--verbose", .. tlsOptions]);
-        var clients = new List<Socket>();
-        try
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
-                clients.Add(client);
-                client.Connect(IPAddress.Loopback, server.Port);
-                if (!tls)
-                {
-                    client.Send([(byte)('a' + i)]);
-                    var echo = new byte[1];
-                    client.Receive(echo).Should().Be(1, "the server echoes before we stop it");
-                    echo[0].Should().Be((byte)('a' + i));
-                }
-            }
-
-            // Every connection is open in the server (accepted, its coroutine waiting) before the signal.
-            (await server.WaitForErrorLineAsync(_ => server.ErrorLines.Count(l => l.StartsWith("connect ", StringComparison.Ordinal)) == 3, TimeSpan.FromSeconds(30)))
-                .Should().BeTrue();
-            (await server.StopAsync(Enum.Parse<Signum>(signal))).Should().Be(0);
-
-            foreach (Socket client in clients)
-            {
-                client.Receive(new byte[16]).Should().Be(0, "the server closed the connection before exiting");
-            }
-
-            server.ErrorLines.Count(l => l.EndsWith("(server stopping)", StringComparison.Ordinal)).Should().Be(3);
-            server.ErrorLines.Should().Contain($"stopping ({signal})");
-        }
-        finally
-        {
-            clients.ForEach(c => c.Dispose());
-        }
+        // A TLS server would wait for a handshake before echoing, so its clients only connect.
+        await EchoServerChecks.StopsCleanlyClosingThreeConnectionsAsync(server, signal, echoFirst: !tls);
     }
 
     [TestCase("--tls-cert", "needs --async", "--tls-cert", "CERT")]

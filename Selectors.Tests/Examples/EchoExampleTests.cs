@@ -112,10 +112,7 @@ public sealed class EchoExampleTests
         exitCode.Should().Be(0, $"the Python clients said: {stderr}");
         int lineBytes = Enumerable.Range(0, clients).Sum(i => Enumerable.Range(0, 100).Sum(j => $"client {i} line {j}\n".Length));
         stdout.Trim().Should().Be($"ok {clients} clients {lineBytes + bigPayload} bytes");
-        (await server.StopAsync(Signum.SIGTERM)).Should().Be(0);
-        server.ErrorLines.Count(l => l.StartsWith("connect 127.0.0.1:", StringComparison.Ordinal)).Should().Be(clients);
-        server.ErrorLines.Count(l => l.StartsWith("close 127.0.0.1:", StringComparison.Ordinal) && l.EndsWith("(eof)", StringComparison.Ordinal)).Should().Be(clients);
-        server.ErrorLines.Should().Contain("stopping (SIGTERM)");
+        await EchoServerChecks.StopsOnSigtermHavingClosedEveryClientAtEndOfFileAsync(server, clients);
     }
 
     [TestCase("default", "SIGINT")]
@@ -123,35 +120,7 @@ public sealed class EchoExampleTests
     public async Task Echo_stops_cleanly_on_a_signal_and_closes_the_connections_it_holds(string backend, string signal)
     {
         using var server = await ExampleProcess.StartListeningAsync("echo", "--port", "0", "--backend", backend, "--verbose");
-        int port = server.Port;
-        var clients = new List<Socket>();
-        try
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
-                clients.Add(client);
-                client.Connect(IPAddress.Loopback, port);
-                client.Send([(byte)('a' + i)]);
-                var echo = new byte[1];
-                client.Receive(echo).Should().Be(1, "the server echoes before we stop it");
-                echo[0].Should().Be((byte)('a' + i));
-            }
-
-            (await server.StopAsync(Enum.Parse<Signum>(signal))).Should().Be(0);
-
-            foreach (Socket client in clients)
-            {
-                client.Receive(new byte[16]).Should().Be(0, "the server closed the connection before exiting");
-            }
-
-            server.ErrorLines.Count(l => l.EndsWith("(server stopping)", StringComparison.Ordinal)).Should().Be(3);
-            server.ErrorLines.Should().Contain($"stopping ({signal})");
-        }
-        finally
-        {
-            clients.ForEach(c => c.Dispose());
-        }
+        await EchoServerChecks.StopsCleanlyClosingThreeConnectionsAsync(server, signal, echoFirst: true);
     }
 
     [TestCase("--bogus")]

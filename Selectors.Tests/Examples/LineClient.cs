@@ -7,7 +7,7 @@ using FluentAssertions;
 
 namespace Selectors.Tests.Examples;
 
-/// <summary>A plain blocking TCP client for the http and chat tests: raw sends, line reads, reads to end of file; every read times out after 10 s.</summary>
+/// <summary>A plain blocking TCP client for the http, chat and echo tests: raw sends, line reads, reads to end of file; every read times out after 10 s.</summary>
 internal sealed class LineClient : IDisposable
 {
     private readonly Socket _socket;
