@@ -498,29 +498,39 @@ public sealed class SelectorLoopAsyncTests(string backend)
                 await receiving;
             }
 
+            // The least of three windows each: an allocation of the library's recurs in every window, a one-off of the
+            // runtime's on this thread lands in one (a full CI run once saw 1,832 B in one window of 1,000 receives that
+            // all completed at once, where neither the loop nor the selector runs).
+            long atOnceBytes = long.MaxValue;
+            long waitingBytes = long.MaxValue;
             int completedAtOnce = 0;
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Calls; i++)
+            for (int window = 0; window < 3; window++)
             {
-                b.Send(one.AsSpan());
-                ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
-                completedAtOnce += receiving.IsCompleted ? 1 : 0;
-                await receiving;
+                completedAtOnce = 0;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < Calls; i++)
+                {
+                    b.Send(one.AsSpan());
+                    ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
+                    completedAtOnce += receiving.IsCompleted ? 1 : 0;
+                    await receiving;
+                }
+
+                atOnceBytes = Math.Min(atOnceBytes, GC.GetAllocatedBytesForCurrentThread() - before);
+                int waited = 0;
+                before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < Calls; i++)
+                {
+                    ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
+                    waited += receiving.IsCompleted ? 0 : 1;
+                    b.Send(one.AsSpan());
+                    await receiving;
+                }
+
+                waitingBytes = Math.Min(waitingBytes, GC.GetAllocatedBytesForCurrentThread() - before);
+                waited.Should().Be(Calls, "each receive of the second loop waited for readiness");
             }
 
-            long atOnceBytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            int waited = 0;
-            before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Calls; i++)
-            {
-                ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
-                waited += receiving.IsCompleted ? 0 : 1;
-                b.Send(one.AsSpan());
-                await receiving;
-            }
-
-            long waitingBytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            waited.Should().Be(Calls, "each receive of the second loop waited for readiness");
             return (atOnceBytes, waitingBytes, completedAtOnce);
         });
 
