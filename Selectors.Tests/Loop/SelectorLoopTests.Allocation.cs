@@ -1,6 +1,7 @@
 using System;
 using FluentAssertions;
 using NUnit.Framework;
+using Selectors.Tests.Support;
 
 namespace Selectors.Tests.Loop;
 
@@ -8,7 +9,6 @@ namespace Selectors.Tests.Loop;
 public sealed partial class SelectorLoopTests
 {
     private const int Turns = 1000;
-    private const int Windows = 3;
 
     [Test]
     public void IdleTurnsAllocateNothing_TimedOutOrWoken()
@@ -23,8 +23,8 @@ public sealed partial class SelectorLoopTests
         TimedOutTurns(10);
         WokenTurns(10);
 
-        long timedOut = AllocatedBy(() => TimedOutTurns(Turns));
-        long woken = AllocatedBy(() => WokenTurns(Turns));
+        long timedOut = Allocations.Least(() => TimedOutTurns(Turns));
+        long woken = Allocations.Least(() => WokenTurns(Turns));
 
         TestContext.Out.WriteLine($"{backend}: {Turns} idle turns allocated {timedOut} B timed out, {woken} B woken");
         timedOut.Should().Be(0);
@@ -58,10 +58,10 @@ public sealed partial class SelectorLoopTests
         _loop.CallLater(TimeSpan.FromHours(1), () => { });
         RunTurns(10);
 
-        long allocated = AllocatedBy(() => RunTurns(Turns));
+        long allocated = Allocations.Least(() => RunTurns(Turns));
 
         TestContext.Out.WriteLine($"{backend}: {Turns} turns dispatching a ready key allocated {allocated} B");
-        calls.Should().Be(10 + (Windows * Turns));
+        calls.Should().Be(10 + (Allocations.Windows * Turns));
         allocated.Should().Be(0);
 
         void RunTurns(int n)
@@ -71,23 +71,5 @@ public sealed partial class SelectorLoopTests
                 _loop.RunOnce(TimeSpan.Zero);
             }
         }
-    }
-
-    /// <summary>
-    /// The least a window of <paramref name="action"/> allocated, over <see cref="Windows"/> windows. An allocation of
-    /// the loop's recurs in every window; a one-off of the runtime's on this thread lands in one (a full CI run once
-    /// saw 7,312 B in one window of 1,000 busy turns, which never recurred, alone or with the fixture).
-    /// </summary>
-    private static long AllocatedBy(Action action)
-    {
-        long least = long.MaxValue;
-        for (int window = 0; window < Windows; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            action();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return least;
     }
 }
