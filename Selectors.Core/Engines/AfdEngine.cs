@@ -23,15 +23,12 @@ internal sealed class AfdEngine : SelectorEngine
     private const AfdEvents WriteEvents = AfdEvents.Send;
     private const AfdEvents ErrorEvents = AfdEvents.Abort | AfdEvents.ConnectFail;
 
-    // RegistrationSlots never makes this tag.
-    private const ulong WakerData = ulong.MaxValue;
-
     private readonly AfdPollSet _pollSet = new();
     private readonly RegistrationSlots _registrations = new();
     private readonly CompletionPortWaker _waker;
     private AfdEvent[] _events = [];
 
-    internal AfdEngine() => _waker = new CompletionPortWaker(_pollSet, WakerData);
+    internal AfdEngine() => _waker = new CompletionPortWaker(_pollSet, RegistrationSlots.WakerTag);
 
     internal override SelectorBackend Kind => SelectorBackend.Afd;
 
@@ -84,14 +81,7 @@ internal sealed class AfdEngine : SelectorEngine
         _registrations.Remove(registration);
     }
 
-    private protected override void RemoveClosed(Registration registration)
-    {
-        // Under the change lock, so that no Register of a socket that has reused the handle runs between the check and the removal.
-        lock (ChangeLock)
-        {
-            Unregister(registration);
-        }
-    }
+    private protected override void RemoveClosed(Registration registration) => UnregisterUnderChangeLock(registration);
 
     private protected override int WaitOnce(Span<(SelectorKey Key, SelectorEvents Events)> ready, int timeoutUnits, out bool wakerSeen)
     {
@@ -102,16 +92,7 @@ internal sealed class AfdEngine : SelectorEngine
         wakerSeen = false;
         for (int i = 0; i < count; i++)
         {
-            AfdEvent reported = _events[i];
-            if (reported.Data == WakerData)
-            {
-                _waker.Reset();
-                wakerSeen = true;
-            }
-            else if (RegistrationSlots.Find(table, reported.Data) is { } registration)
-            {
-                Report(registration, Readiness(reported.Events), ready, ref filled);
-            }
+            ReportTagged(table, _events[i].Data, Readiness(_events[i].Events), ready, ref filled, ref wakerSeen);
         }
 
         return filled;

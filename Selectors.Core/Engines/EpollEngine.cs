@@ -17,9 +17,6 @@ internal sealed class EpollEngine : SelectorEngine
     private const uint ReadBit = (uint)EpollEvents.In;
     private const uint WriteBit = (uint)EpollEvents.Out;
 
-    /// <summary>The waker's data: slot and generation both all ones, which no registration uses.</summary>
-    private const ulong WakerData = ulong.MaxValue;
-
     private readonly EpollInstance _epoll = new();
     private readonly EventFdWaker _waker;
     private readonly RegistrationSlots _registrations = new();
@@ -30,7 +27,7 @@ internal sealed class EpollEngine : SelectorEngine
         try
         {
             _waker = new EventFdWaker();
-            _epoll.Register(_waker.Fd, EpollEvents.In, WakerData);
+            _epoll.Register(_waker.Fd, EpollEvents.In, RegistrationSlots.WakerTag);
         }
         catch
         {
@@ -81,15 +78,7 @@ internal sealed class EpollEngine : SelectorEngine
         _registrations.Remove(registration);
     }
 
-    private protected override void RemoveClosed(Registration registration)
-    {
-        // Under the change lock, so that no Register of a file that has reused the number runs between the check and
-        // the removal; the descriptor of a SafeHandle is still open here (the registration holds it until released).
-        lock (ChangeLock)
-        {
-            Unregister(registration);
-        }
-    }
+    private protected override void RemoveClosed(Registration registration) => UnregisterUnderChangeLock(registration);
 
     private protected override int WaitOnce(Span<(SelectorKey Key, SelectorEvents Events)> ready, int timeoutUnits, out bool wakerSeen)
     {
@@ -100,16 +89,7 @@ internal sealed class EpollEngine : SelectorEngine
         wakerSeen = false;
         for (int i = 0; i < count; i++)
         {
-            ulong data = _events[i].Data;
-            if (data == WakerData)
-            {
-                _waker.Reset();
-                wakerSeen = true;
-            }
-            else if (RegistrationSlots.Find(table, data) is { } registration)
-            {
-                Report(registration, FromPollBits((uint)_events[i].Events, ReadBit, WriteBit), ready, ref filled);
-            }
+            ReportTagged(table, _events[i].Data, FromPollBits((uint)_events[i].Events, ReadBit, WriteBit), ready, ref filled, ref wakerSeen);
         }
 
         return filled;

@@ -14,6 +14,9 @@ namespace Selectors.Engines;
 /// </summary>
 internal sealed class RegistrationSlots
 {
+    /// <summary>The tag an engine gives its waker's events: slot and generation both all ones, which <see cref="Add"/> never makes.</summary>
+    internal const ulong WakerTag = ulong.MaxValue;
+
     private readonly Stack<int> _free = new();
     private Registration?[] _slots = new Registration?[16];
     private int _used;
@@ -43,7 +46,7 @@ internal sealed class RegistrationSlots
             Volatile.Write(ref _slots, slots);
         }
 
-        // Never 0 (so no tag is 0) nor all ones (so no tag is the waker's, ulong.MaxValue).
+        // Never 0 (so no tag is 0) nor all ones (so no tag is WakerTag).
         _generation = _generation + 1 is 0 or uint.MaxValue ? 1 : _generation + 1;
         registration.Tag = ((ulong)_generation << 32) | (uint)slot;
         Volatile.Write(ref slots[slot], registration);

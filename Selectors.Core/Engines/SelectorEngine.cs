@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Selectors.Wakers;
 
@@ -126,6 +127,39 @@ internal abstract class SelectorEngine : IDisposable
 
     /// <summary>Takes a registration whose file object was closed out of the OS interest set, from the waiting thread.</summary>
     private protected abstract void RemoveClosed(Registration registration);
+
+    /// <summary>
+    /// One OS event of an engine whose events carry a <see cref="RegistrationSlots"/> tag (epoll, AFD): the waker's is
+    /// consumed and noted in <paramref name="wakerSeen"/>; a registration's is reported; a stale tag's is dropped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected void ReportTagged(
+        Registration?[] table, ulong tag, SelectorEvents reported, Span<(SelectorKey Key, SelectorEvents Events)> ready, ref int filled, ref bool wakerSeen)
+    {
+        if (tag == RegistrationSlots.WakerTag)
+        {
+            Waker.Reset();
+            wakerSeen = true;
+        }
+        else if (RegistrationSlots.Find(table, tag) is { } registration)
+        {
+            Report(registration, reported, ready, ref filled);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RemoveClosed"/> for an engine whose <see cref="Unregister"/> reaches the OS at once (epoll, AFD): under
+    /// the change lock, so that no Register of a file that has reused the number (or handle) runs between the check and
+    /// the removal. A <see cref="System.Runtime.InteropServices.SafeHandle"/>'s descriptor is still open here: the
+    /// registration holds it until released.
+    /// </summary>
+    private protected void UnregisterUnderChangeLock(Registration registration)
+    {
+        lock (ChangeLock)
+        {
+            Unregister(registration);
+        }
+    }
 
     /// <summary>
     /// CPython's poll-like mapping: any bit but the read bit means writable, any bit but the write bit means readable,
