@@ -135,14 +135,13 @@ public sealed class AfdPollSet : IDisposable
             }
 
             var polled = new PolledSocket(socket, BaseHandleOf(socket), events, data);
-            int status = polled.Poll(_afd);
+            int status = Arm(polled);
             if (polled.State != PolledSocket.PollState.Pending)
             {
                 polled.Free();
-                throw Interop.NtError($"NtDeviceIoControlFile(IOCTL_AFD_POLL, socket 0x{socket:X})", status);
+                throw PollRefused(polled, status);
             }
 
-            _outstanding++;
             _sockets.Add(socket, polled);
         }
     }
@@ -228,8 +227,10 @@ public sealed class AfdPollSet : IDisposable
             throw new ArgumentException("The event buffer must hold at least one event.", nameof(events));
         }
 
-        long deadline = timeoutMilliseconds < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMilliseconds;
-        uint timeout = timeoutMilliseconds < 0 ? Interop.INFINITE : (uint)timeoutMilliseconds;
+        Deadline deadline = Deadline.AfterMilliseconds(timeoutMilliseconds);
+
+        // -1 is INFINITE (0xFFFFFFFF) as a DWORD.
+        uint timeout = (uint)deadline.TimeoutUnits(TimeSpan.TicksPerMillisecond);
         Interop.OverlappedEntry[] entries = ArrayPool<Interop.OverlappedEntry>.Shared.Rent(events.Length);
         try
         {
@@ -274,13 +275,18 @@ public sealed class AfdPollSet : IDisposable
                 }
 
                 // Completions that reported nothing (a cancelled poll, an unregistered socket) don't end the wait early.
-                long left = deadline - Environment.TickCount64;
-                if (filled > 0 || !dequeued || timeoutMilliseconds == 0 || left <= 0)
+                if (filled > 0 || !dequeued || deadline.TimeoutTicks == 0)
                 {
                     return filled;
                 }
 
-                timeout = deadline == long.MaxValue ? Interop.INFINITE : (uint)Math.Min(left, uint.MaxValue - 1);
+                int left = deadline.RemainingMilliseconds();
+                if (left == 0)
+                {
+                    return 0;
+                }
+
+                timeout = (uint)left;
             }
         }
         finally
@@ -386,6 +392,24 @@ public sealed class AfdPollSet : IDisposable
             : throw new KeyNotFoundException($"Socket 0x{socket:X} is not registered.");
     }
 
+    /// <summary>Issues <paramref name="polled"/>'s poll, counting it among those Dispose waits for if the driver took it.</summary>
+    private int Arm(PolledSocket polled)
+    {
+        int status = polled.Poll(_afd);
+        _outstanding += polled.State == PolledSocket.PollState.Pending ? 1 : 0;
+        return status;
+    }
+
+    private static System.ComponentModel.Win32Exception PollRefused(PolledSocket polled, int status) =>
+        Interop.NtError($"NtDeviceIoControlFile(IOCTL_AFD_POLL, socket 0x{polled.Socket:X})", status);
+
+    /// <summary>Unregisters a socket found closed: the set forgets it, as epoll forgets a closed descriptor.</summary>
+    private void ForgetClosed(PolledSocket polled)
+    {
+        _sockets.Remove(polled.Socket);
+        Forget(polled);
+    }
+
     /// <summary>Drops a socket the set no longer watches: freed now if no poll of it is with the driver, else when its completion comes.</summary>
     private void Forget(PolledSocket polled)
     {
@@ -433,22 +457,17 @@ public sealed class AfdPollSet : IDisposable
                     continue;
                 }
 
-                int status = polled.Poll(_afd);
-                if (status == Interop.STATUS_INVALID_HANDLE)
+                int status = Arm(polled);
+                if (polled.State != PolledSocket.PollState.Pending && status != Interop.STATUS_INVALID_HANDLE)
+                {
+                    throw PollRefused(polled, status);
+                }
+
+                polled.Queued = false;
+                if (polled.State != PolledSocket.PollState.Pending)
                 {
                     // Closed before the driver could tell: forgotten, as the driver's LOCAL_CLOSE would have had it.
-                    polled.Queued = false;
-                    _sockets.Remove(polled.Socket);
-                    Forget(polled);
-                }
-                else if (polled.State != PolledSocket.PollState.Pending)
-                {
-                    throw Interop.NtError($"NtDeviceIoControlFile(IOCTL_AFD_POLL, socket 0x{polled.Socket:X})", status);
-                }
-                else
-                {
-                    polled.Queued = false;
-                    _outstanding++;
+                    ForgetClosed(polled);
                 }
             }
         }
@@ -520,8 +539,7 @@ public sealed class AfdPollSet : IDisposable
         }
         else if (happened == AfdEvents.LocalClose)
         {
-            _sockets.Remove(polled.Socket);
-            Forget(polled);
+            ForgetClosed(polled);
         }
         else
         {
@@ -544,10 +562,10 @@ public sealed class AfdPollSet : IDisposable
     /// </summary>
     private unsafe void DrainCancelledPolls()
     {
-        long deadline = Environment.TickCount64 + DrainMilliseconds;
+        Deadline deadline = Deadline.AfterMilliseconds(DrainMilliseconds);
         Span<Interop.OverlappedEntry> entries = stackalloc Interop.OverlappedEntry[64];
         Span<AfdEvent> ignored = stackalloc AfdEvent[64];
-        while (Volatile.Read(ref _outstanding) > 0 && Environment.TickCount64 < deadline)
+        while (Volatile.Read(ref _outstanding) > 0 && deadline.RemainingMilliseconds() > 0)
         {
             uint removed;
             bool dequeued;

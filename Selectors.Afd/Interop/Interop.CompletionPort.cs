@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 
 internal static partial class Interop
 {
-    internal const uint INFINITE = 0xFFFFFFFF;
     internal const int WAIT_TIMEOUT = 258;
     internal const byte FILE_SKIP_SET_EVENT_ON_HANDLE = 0x2;
     internal static readonly nint InvalidHandleValue = -1;
