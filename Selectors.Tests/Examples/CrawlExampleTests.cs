@@ -17,7 +17,9 @@ namespace Selectors.Tests.Examples;
 /// End to end: <c>Selectors.Examples crawl</c> runs as a child process against real servers on loopback: Python's
 /// http.server, the crawler's own built-in site, and in-test sockets that refuse, stay silent or answer garbage.
 /// With <c>--verbose</c> the crawler writes one stderr line per URL (<c>200 URL ...</c>, <c>301 URL -> TARGET</c>,
-/// <c>error URL: REASON</c>), which is how these tests check that every page is fetched exactly once.
+/// <c>error URL: REASON</c>), which is how these tests check that every page is fetched exactly once. Tests with a
+/// <c>mode</c> run both crawlers: <c>callbacks</c> (<c>crawl</c>) and <c>async</c> (<c>crawl --async</c>, the
+/// coroutine crawler on <c>SelectorLoop.RunUntilComplete</c>); the <c>Crawl_async_...</c> tests compare the two.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -88,9 +90,67 @@ public sealed class CrawlExampleTests
     }
 
     [TestCase("default")]
-    [TestCase("poll")]
     [TestCase("select")]
-    public async Task Crawl_reports_a_refused_connection_and_a_silent_server_per_url_and_still_finishes(string backend)
+    public async Task Crawl_async_of_the_built_in_site_fetches_the_same_1000_pages_as_the_callback_crawl(string backend)
+    {
+        (int Pages, int Errors, int Redirects, long Bytes) callback = await BuiltInSiteAsync("callbacks", backend);
+        (int Pages, int Errors, int Redirects, long Bytes) coroutines = await BuiltInSiteAsync("async", backend);
+        callback.Should().Be((1000, 0, 0, callback.Bytes));
+        coroutines.Should().Be(callback, "both crawl the same generated site");
+    }
+
+    private static async Task<(int Pages, int Errors, int Redirects, long Bytes)> BuiltInSiteAsync(string mode, string backend)
+    {
+        var watch = Stopwatch.StartNew();
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(Crawl(mode, "--verbose", "--backend", backend));
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            string origin = crawl.OutputLines[0].Split(" at ")[1].TrimEnd('/');
+            var outcomes = Outcomes(crawl);
+            outcomes.Should().HaveCount(1000).And.OnlyContain(o => o.Status == "200", crawl.Transcript);
+            outcomes.Select(o => o.Url).Order(StringComparer.Ordinal).Should()
+                .Equal(Enumerable.Range(0, 1000).Select(i => i == 0 ? $"{origin}/" : $"{origin}/page/{i}.html").Order(StringComparer.Ordinal));
+            crawl.OutputLines.Should().NotContain(l => l.Contains('\u001b'), "the progress line is drawn only on a terminal");
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
+            return SummaryWithBytes(crawl);
+        }
+    }
+
+    [Test]
+    public async Task Crawl_async_of_python_http_server_has_the_same_counts_as_the_callback_crawl()
+    {
+        int port = PythonHttpServer.FreePort();
+        string origin = $"http://127.0.0.1:{port}";
+        using var tree = new GeneratedSiteTree(300, $"127.0.0.1:{port}");
+        using var server = new PythonHttpServer(tree.Root, port);
+
+        var results = new List<(int Pages, int Errors, int Redirects, long Bytes)>();
+        foreach (string mode in new[] { "callbacks", "async" })
+        {
+            // http.server listens with a backlog of 5: more concurrent connects overflow it.
+            (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(Crawl(mode, "--verbose", "--concurrency", "4", $"{origin}/"));
+            using (crawl)
+            {
+                exitCode.Should().Be(0, crawl.Transcript);
+                var outcomes = Outcomes(crawl);
+                outcomes.GroupBy(o => o.Url).Where(g => g.Count() > 1).Select(g => g.Key).Should().BeEmpty("each URL is fetched once");
+                outcomes.Where(o => o.Status == "200").Select(o => o.Url).Order(StringComparer.Ordinal).Should()
+                    .Equal(tree.PagePaths.Select(p => origin + p).Order(StringComparer.Ordinal));
+                crawl.ErrorLines.Should().Contain($"301 {origin}/sub -> {origin}/sub/");
+                results.Add(SummaryWithBytes(crawl));
+            }
+        }
+
+        results[0].Should().Be((300, 0, 1, results[0].Bytes));
+        results[1].Should().Be(results[0], "the coroutine crawl fetches what the callback crawl fetches");
+    }
+
+    [TestCase("callbacks", "default")]
+    [TestCase("callbacks", "poll")]
+    [TestCase("callbacks", "select")]
+    [TestCase("async", "default")]
+    public async Task Crawl_reports_a_refused_connection_and_a_silent_server_per_url_and_still_finishes(string mode, string backend)
     {
         using var refusing = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         refusing.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // Bound but not listening: connects are refused, and no one else gets the port.
@@ -101,12 +161,12 @@ public sealed class CrawlExampleTests
         string silentUrl = $"http://127.0.0.1:{Port(silent)}/never";
 
         var watch = Stopwatch.StartNew();
-        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--timeout", "1", "--backend", backend, refusedUrl, silentUrl);
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(Crawl(mode, "--timeout", "1", "--backend", backend, refusedUrl, silentUrl));
         using (crawl)
         {
             exitCode.Should().Be(0, crawl.Transcript);
             crawl.ErrorLines.Should().Contain($"error {refusedUrl}: connection refused").And.Contain($"error {silentUrl}: timed out after 1 s");
-            Summary(crawl).Should().Be((0, 2, 0));
+            SummaryWithBytes(crawl).Should().Be((0, 2, 0, 0));
             watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "the 1 s timeout ends the silent fetch");
         }
     }
@@ -238,6 +298,44 @@ public sealed class CrawlExampleTests
         }
     }
 
+    [TestCase("callbacks")]
+    [TestCase("async")]
+    public async Task Crawl_cuts_off_oversize_and_dribbled_responses_as_per_url_errors_and_goes_on(string mode)
+    {
+        const int maxResponse = 64 * 1024;
+        var streams = new Dictionary<string, Func<IEnumerable<byte[]>>>
+        {
+            // Finite (the test's own bound), far beyond the crawler's limit.
+            ["/endless-until-close"] = () => Enumerable.Repeat(ScriptedHttpServer.Bytes(new string('b', 16 * 1024)), 10_000)
+                .Prepend(ScriptedHttpServer.Bytes("HTTP/1.0 200 OK\r\n\r\n")),
+            // A complete, valid response, one byte every half second: only a total deadline ends it in time.
+            ["/dribble"] = () => Page("<p>slow</p>").Select(b => { Thread.Sleep(500); return new[] { b }; }),
+        };
+        var responses = new Dictionary<string, byte[]>
+        {
+            ["/"] = Page("<a href=\"/endless-until-close\">x</a> <a href=\"/dribble\">x</a> <a href=\"/huge-length\">x</a> <a href=\"/fine\">x</a>"),
+            ["/huge-length"] = ScriptedHttpServer.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 999999999999\r\n\r\nshort"),
+            ["/fine"] = Page("<p>fine</p>"),
+        };
+        using var server = new ScriptedHttpServer(responses, streams);
+        string origin = $"http://127.0.0.1:{server.Port}";
+
+        var watch = Stopwatch.StartNew();
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(
+            Crawl(mode, "--verbose", "--timeout", "2", "--max-response-bytes", maxResponse.ToString(), $"{origin}/"));
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
+            crawl.ErrorLines.Should().NotContain(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.StartsWith("   at ", StringComparison.Ordinal));
+            Reason(crawl, $"{origin}/endless-until-close").Should().Be($"response larger than {maxResponse} bytes");
+            Reason(crawl, $"{origin}/dribble").Should().Be("timed out after 2 s");
+            Reason(crawl, $"{origin}/huge-length").Should().Be($"malformed response: body larger than {maxResponse} bytes");
+            Outcomes(crawl).Where(o => o.Status == "200").Select(o => o.Url).Should().BeEquivalentTo($"{origin}/", $"{origin}/fine");
+            Summary(crawl).Should().Be((2, 3, 0));
+        }
+    }
+
     /// <summary><paramref name="head"/>, then <paramref name="repeated"/> <paramref name="times"/> times, lazily.</summary>
     private static IEnumerable<byte[]> Endless(string head, string repeated, int times) =>
         Enumerable.Repeat(ScriptedHttpServer.Bytes(repeated), times).Prepend(ScriptedHttpServer.Bytes(head));
@@ -265,16 +363,18 @@ public sealed class CrawlExampleTests
         }
     }
 
-    [TestCase("SIGTERM")]
-    [TestCase("SIGINT")]
-    public async Task Crawl_stops_on_a_signal_closing_every_connection_and_printing_its_summary(string signal)
+    [TestCase("callbacks", "SIGTERM")]
+    [TestCase("callbacks", "SIGINT")]
+    [TestCase("async", "SIGTERM")]
+    [TestCase("async", "SIGINT")]
+    public async Task Crawl_stops_on_a_signal_closing_every_connection_and_printing_its_summary(string mode, string signal)
     {
         using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         silent.Listen(8);
         string[] urls = Enumerable.Range(0, 3).Select(i => $"http://127.0.0.1:{Port(silent)}/slow/{i}").ToArray();
         var accepted = new List<Socket>();
-        using var crawl = CrawlProcess.Start(["crawl", "--timeout", "60", .. urls]);
+        using var crawl = CrawlProcess.Start(Crawl(mode, ["--timeout", "60", .. urls]));
         try
         {
             for (int i = 0; i < urls.Length; i++)
@@ -294,7 +394,7 @@ public sealed class CrawlExampleTests
             }
 
             crawl.ErrorLines.Should().Contain($"stopped ({signal})");
-            Summary(crawl).Should().Be((0, 0, 0), "fetches cut short by a stop are not errors");
+            SummaryWithBytes(crawl).Should().Be((0, 0, 0, 0), "fetches cut short by a stop are not errors");
         }
         finally
         {
@@ -332,11 +432,12 @@ public sealed class CrawlExampleTests
         sys.exit(crawler.returncode)
         """;
 
-    [Test]
-    public async Task Crawl_draws_a_live_progress_line_only_on_a_terminal_and_erases_it_before_the_summary()
+    [TestCase("callbacks")]
+    [TestCase("async")]
+    public async Task Crawl_draws_a_live_progress_line_only_on_a_terminal_and_erases_it_before_the_summary(string mode)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "-c", OnTerminal, CrawlProcess.ExamplesDll, "crawl" })
+        foreach (string argument in new[] { "-c", OnTerminal, CrawlProcess.ExamplesDll }.Concat(Crawl(mode)))
         {
             start.ArgumentList.Add(argument);
         }
@@ -363,13 +464,15 @@ public sealed class CrawlExampleTests
         }
     }
 
-    [TestCase("SIGINT")]
-    [TestCase("SIGTERM")]
-    public async Task Crawl_of_the_built_in_site_stops_on_a_signal_without_counting_the_cut_fetches_as_errors(string signal)
+    [TestCase("callbacks", "SIGINT")]
+    [TestCase("callbacks", "SIGTERM")]
+    [TestCase("async", "SIGINT")]
+    [TestCase("async", "SIGTERM")]
+    public async Task Crawl_of_the_built_in_site_stops_on_a_signal_without_counting_the_cut_fetches_as_errors(string mode, string signal)
     {
         // One fetch at a time takes the 1000 pages well over the moment the signal arrives. The site server stops
         // on the same signal and may close a fetch before the crawler's loop sees the stop: that is no error either.
-        using var crawl = CrawlProcess.Start("crawl", "--concurrency", "1");
+        using var crawl = CrawlProcess.Start(Crawl(mode, "--concurrency", "1"));
         await crawl.WaitForOutputAsync("crawling ", TimeSpan.FromSeconds(30));
         (await crawl.StopAsync(Enum.Parse<Signum>(signal))).Should().Be(0, crawl.Transcript);
         crawl.ErrorLines.Should().Equal($"stopped ({signal})");
@@ -390,21 +493,38 @@ public sealed class CrawlExampleTests
         }
     }
 
-    [TestCase("--bogus")]
-    [TestCase("--concurrency", "0")]
-    [TestCase("--concurrency", "many")]
-    [TestCase("--max-pages", "-5")]
-    [TestCase("--max-pages")]
-    [TestCase("--timeout", "0")]
-    [TestCase("--timeout", "soon")]
-    [TestCase("--max-response-bytes", "100")]
-    [TestCase("--backend", "kqueue")]
-    [TestCase("--verbose=yes")]
-    [TestCase("ftp://127.0.0.1/")]
-    [TestCase("not a url")]
-    public async Task Crawl_rejects_bad_arguments_with_its_usage_on_stderr_and_exit_code_2(params string[] arguments)
+    [Test]
+    public async Task Crawl_help_lists_the_async_and_ca_file_options()
     {
-        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(["crawl", .. arguments]);
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync("crawl", "--help");
+        using (crawl)
+        {
+            exitCode.Should().Be(0, crawl.Transcript);
+            crawl.OutputLines.Should().Contain(l => l.TrimStart().StartsWith("--async", StringComparison.Ordinal));
+            crawl.OutputLines.Should().Contain(l => l.TrimStart().StartsWith("--ca-file PATH", StringComparison.Ordinal));
+        }
+    }
+
+    [TestCase("callbacks", "--bogus")]
+    [TestCase("callbacks", "--concurrency", "0")]
+    [TestCase("callbacks", "--concurrency", "many")]
+    [TestCase("callbacks", "--max-pages", "-5")]
+    [TestCase("callbacks", "--max-pages")]
+    [TestCase("callbacks", "--timeout", "0")]
+    [TestCase("callbacks", "--timeout", "soon")]
+    [TestCase("callbacks", "--max-response-bytes", "100")]
+    [TestCase("callbacks", "--backend", "kqueue")]
+    [TestCase("callbacks", "--verbose=yes")]
+    [TestCase("callbacks", "ftp://127.0.0.1/")]
+    [TestCase("callbacks", "not a url")]
+    [TestCase("async", "--concurrency", "0")]
+    [TestCase("async", "--timeout", "0")]
+    [TestCase("async", "ftp://127.0.0.1/")]
+    [TestCase("async", "--ca-file")]
+    [TestCase("async", "--ca-file", "/nonexistent/ca.pem")]
+    public async Task Crawl_rejects_bad_arguments_with_its_usage_on_stderr_and_exit_code_2(string mode, params string[] arguments)
+    {
+        (CrawlProcess crawl, int exitCode) = await CrawlProcess.RunAsync(Crawl(mode, arguments));
         using (crawl)
         {
             exitCode.Should().Be(2, crawl.Transcript);
@@ -412,6 +532,14 @@ public sealed class CrawlExampleTests
             crawl.OutputLines.Should().BeEmpty("nothing is crawled");
         }
     }
+
+    /// <summary>The <c>crawl</c> command line for <paramref name="mode"/> (<c>callbacks</c> or <c>async</c>), then <paramref name="arguments"/>.</summary>
+    private static string[] Crawl(string mode, params string[] arguments) => mode switch
+    {
+        "callbacks" => ["crawl", .. arguments],
+        "async" => ["crawl", "--async", .. arguments],
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "callbacks or async"),
+    };
 
     private static List<(string Status, string Url)> Outcomes(CrawlProcess crawl) =>
         crawl.ErrorLines.Select(l => OutcomeLine.Match(l)).Where(m => m.Success).Select(m => (m.Groups["status"].Value, m.Groups["url"].Value)).ToList();
@@ -421,9 +549,17 @@ public sealed class CrawlExampleTests
 
     private static (int Pages, int Errors, int Redirects) Summary(CrawlProcess crawl)
     {
+        (int pages, int errors, int redirects, _) = SummaryWithBytes(crawl);
+        return (pages, errors, redirects);
+    }
+
+    /// <summary>The summary's counts and its byte total, which the comparisons of the two crawlers also compare.</summary>
+    private static (int Pages, int Errors, int Redirects, long Bytes) SummaryWithBytes(CrawlProcess crawl)
+    {
         Match match = SummaryLine.Match(crawl.Summary);
         match.Success.Should().BeTrue($"'{crawl.Summary}' should be a summary line");
-        return (int.Parse(match.Groups["pages"].Value), int.Parse(match.Groups["errors"].Value), int.Parse(match.Groups["redirects"].Value));
+        return (int.Parse(match.Groups["pages"].Value), int.Parse(match.Groups["errors"].Value),
+            int.Parse(match.Groups["redirects"].Value), long.Parse(match.Groups["bytes"].Value));
     }
 
     private static int Port(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;

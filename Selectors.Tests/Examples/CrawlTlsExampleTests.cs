@@ -97,7 +97,7 @@ public sealed class CrawlTlsExampleTests
         }
     }
 
-    // The callback crawler's only: crawl --async's missing CA file is among CrawlAsyncExampleTests' bad arguments.
+    // The callback crawler's only: crawl --async's missing CA file is among CrawlExampleTests' bad arguments.
     [Test]
     public async Task A_CA_file_that_is_missing_or_holds_no_certificate_is_a_usage_error()
     {

@@ -21,29 +21,15 @@ namespace Selectors.Tests.Loop;
 /// </summary>
 [BackendAvailable]
 [TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Selectors))]
-public sealed class LoopSocketStreamTests(string backend)
+public sealed class LoopSocketStreamTests(string backend) : LoopFixture(backend)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-    private SelectorLoop _loop = null!;
     private Socket _server = null!;
     private Socket _client = null!;
 
+    // Runs after LoopFixture.CreateLoop (NUnit runs a base class's SetUp first); LoopFixture disposes the pair.
     [SetUp]
-    public void ConnectOverLoopback()
-    {
-        _loop = new SelectorLoop(backend == "Default" ? new DefaultSelector() : SelectorFactory.Create(Enum.Parse<SelectorBackend>(backend)), ownsSelector: true);
-        (_server, _client) = Peers.TcpPair();
-        _server.Blocking = false;
-        _client.Blocking = false;
-    }
-
-    [TearDown]
-    public void DisposeEverything()
-    {
-        _loop.Dispose();
-        _server.Dispose();
-        _client.Dispose();
-    }
+    public void ConnectOverLoopback() => (_server, _client) = TcpPair();
 
     [Test]
     public void SslStreamHandshakesExchangesAMebibyteEachWayAndShutsDownOnTheLoopThread()
@@ -57,8 +43,8 @@ public sealed class LoopSocketStreamTests(string backend)
 
         (byte[] ServerGot, byte[] ClientGot) result = RunBounded(async () =>
         {
-            using var serverTls = new SslStream(new LoopSocketStream(_loop, _server, ownsSocket: false));
-            using var clientTls = new SslStream(new LoopSocketStream(_loop, _client, ownsSocket: false));
+            using var serverTls = new SslStream(new LoopSocketStream(Loop, _server, ownsSocket: false));
+            using var clientTls = new SslStream(new LoopSocketStream(Loop, _client, ownsSocket: false));
             Task serverHandshake = serverTls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate });
             await clientTls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
@@ -96,8 +82,8 @@ public sealed class LoopSocketStreamTests(string backend)
         using X509Certificate2 certificate = SelfSigned("localhost");
         Exception? clientFailure = RunBounded(async () =>
         {
-            using var serverTls = new SslStream(new LoopSocketStream(_loop, _server, ownsSocket: false));
-            using var clientTls = new SslStream(new LoopSocketStream(_loop, _client, ownsSocket: false));
+            using var serverTls = new SslStream(new LoopSocketStream(Loop, _server, ownsSocket: false));
+            using var clientTls = new SslStream(new LoopSocketStream(Loop, _client, ownsSocket: false));
             Task serverHandshake = serverTls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate });
             Exception? failure = null;
             try
@@ -129,9 +115,9 @@ public sealed class LoopSocketStreamTests(string backend)
     [Test]
     public void SynchronousCallsAndBlockingSocketsAreRefused()
     {
-        FluentActions.Invoking(() => new LoopSocketStream(_loop, new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)))
+        FluentActions.Invoking(() => new LoopSocketStream(Loop, new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)))
             .Should().Throw<ArgumentException>().WithMessage("*non-blocking*");
-        using var stream = new LoopSocketStream(_loop, _client, ownsSocket: false);
+        using var stream = new LoopSocketStream(Loop, _client, ownsSocket: false);
         stream.Invoking(s => s.Read(new byte[1], 0, 1)).Should().Throw<NotSupportedException>();
         stream.Invoking(s => s.Write(new byte[1], 0, 1)).Should().Throw<NotSupportedException>();
         stream.CanSeek.Should().BeFalse();
@@ -140,8 +126,8 @@ public sealed class LoopSocketStreamTests(string backend)
     private T RunBounded<T>(Func<Task<T>> body)
     {
         using var bound = new CancellationTokenSource(Bound);
-        using CancellationTokenRegistration stop = bound.Token.Register(_loop.Stop);
-        return _loop.RunUntilComplete(body);
+        using CancellationTokenRegistration stop = bound.Token.Register(Loop.Stop);
+        return Loop.RunUntilComplete(body);
     }
 
     private static async Task<byte[]> ReadAllAsync(Stream stream, int length, Action check)

@@ -18,27 +18,9 @@ namespace Selectors.Tests.Loop;
 /// </summary>
 [BackendAvailable]
 [TestFixtureSource(typeof(BackendFixtures), nameof(BackendFixtures.Selectors))]
-public sealed class SelectorLoopAsyncTests(string backend)
+public sealed class SelectorLoopAsyncTests(string backend) : LoopFixture(backend)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
-
-    private readonly List<Socket> _sockets = new();
-    private SelectorLoop _loop = null!;
-
-    [SetUp]
-    public void CreateLoop() => _loop = new SelectorLoop(NewSelector(), ownsSelector: true);
-
-    [TearDown]
-    public void DisposeEverything()
-    {
-        _loop.Dispose();
-        foreach (Socket socket in _sockets)
-        {
-            socket.Dispose();
-        }
-
-        _sockets.Clear();
-    }
 
     [Test]
     public void ContinuationsRunOnTheLoopThread_AfterEveryKindOfAwait()
@@ -58,22 +40,22 @@ public sealed class SelectorLoopAsyncTests(string backend)
 
             using Socket listener = Listener();
             Socket client = NonBlocking(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-            ValueTask<Socket> accepting = _loop.SockAcceptAsync(listener, token);
-            await _loop.SockConnectAsync(client, listener.LocalEndPoint!, token);
+            ValueTask<Socket> accepting = Loop.SockAcceptAsync(listener, token);
+            await Loop.SockConnectAsync(client, listener.LocalEndPoint!, token);
             seen.Add(("SockConnectAsync", Environment.CurrentManagedThreadId));
             Socket server = Keep(await accepting);
             seen.Add(("SockAcceptAsync", Environment.CurrentManagedThreadId));
 
             var buffer = new byte[16];
-            ValueTask<int> receiving = _loop.SockRecvAsync(server, buffer, token);
-            await _loop.WaitWritableAsync(client, token);
+            ValueTask<int> receiving = Loop.SockRecvAsync(server, buffer, token);
+            await Loop.WaitWritableAsync(client, token);
             seen.Add(("WaitWritableAsync", Environment.CurrentManagedThreadId));
-            await _loop.SockSendAllAsync(client, new byte[] { 1, 2, 3 }, token);
+            await Loop.SockSendAllAsync(client, new byte[] { 1, 2, 3 }, token);
             seen.Add(("SockSendAllAsync", Environment.CurrentManagedThreadId));
             (await receiving).Should().BeGreaterThan(0);
             seen.Add(("SockRecvAsync", Environment.CurrentManagedThreadId));
             client.Send(new byte[] { 4 });
-            await _loop.WaitReadableAsync(server, token);
+            await Loop.WaitReadableAsync(server, token);
             seen.Add(("WaitReadableAsync", Environment.CurrentManagedThreadId));
             SynchronizationContext.Current.Should().NotBeNull().And.NotBeSameAs(before);
             return 0;
@@ -87,33 +69,33 @@ public sealed class SelectorLoopAsyncTests(string backend)
     [Test]
     public void RunUntilComplete_ReturnsTheResult_ThrowsTheException_AndTheLoopIsUsableAfter()
     {
-        _loop.RunUntilComplete(async () =>
+        Loop.RunUntilComplete(async () =>
         {
             await Task.Yield();
             return 42;
         }).Should().Be(42);
 
-        Action failing = () => _loop.RunUntilComplete(ThrowAfterAYield);
+        Action failing = () => Loop.RunUntilComplete(ThrowAfterAYield);
         failing.Should().Throw<FormatException>().WithMessage("from the task")
             .Which.StackTrace.Should().Contain(nameof(ThrowAfterAYield), "the stack trace of the task's exception is kept");
 
-        _loop.IsRunning.Should().BeFalse();
+        Loop.IsRunning.Should().BeFalse();
         int ran = 0;
-        _loop.RunUntilComplete(async () =>
+        Loop.RunUntilComplete(async () =>
         {
             await Task.Yield();
             ran++;
         });
         ran.Should().Be(1);
-        _loop.RunUntilComplete(() => Task.FromResult("already done")).Should().Be("already done");
+        Loop.RunUntilComplete(() => Task.FromResult("already done")).Should().Be("already done");
     }
 
     [Test]
     public void RunUntilComplete_WaitsInSelect_InsteadOfSpinning()
     {
-        long turns = _loop.TurnCount;
-        _loop.RunUntilComplete(() => Task.Delay(300));
-        (_loop.TurnCount - turns).Should().BeLessThan(10);
+        long turns = Loop.TurnCount;
+        Loop.RunUntilComplete(() => Task.Delay(300));
+        (Loop.TurnCount - turns).Should().BeLessThan(10);
     }
 
     [Test]
@@ -121,19 +103,19 @@ public sealed class SelectorLoopAsyncTests(string backend)
     {
         var source = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timer = new Timer(_ => source.SetResult(7), null, 50, Timeout.Infinite);
-        _loop.RunUntilComplete(() => source.Task).Should().Be(7);
+        Loop.RunUntilComplete(() => source.Task).Should().Be(7);
     }
 
     [Test]
     public void RunUntilComplete_StoppedBeforeTheTaskCompletes_Throws()
     {
-        Action run = () => _loop.RunUntilComplete(async () =>
+        Action run = () => Loop.RunUntilComplete(async () =>
         {
-            _loop.Stop();
+            Loop.Stop();
             await Task.Delay(Bound);
         });
         run.Should().Throw<InvalidOperationException>().WithMessage("*stopped before*");
-        _loop.RunUntilComplete(() => Task.FromResult(1)).Should().Be(1);
+        Loop.RunUntilComplete(() => Task.FromResult(1)).Should().Be(1);
     }
 
     [Test]
@@ -142,16 +124,16 @@ public sealed class SelectorLoopAsyncTests(string backend)
         var (a, b) = TcpPair();
         Run(async token =>
         {
-            await _loop.WaitWritableAsync(a, token);
-            ValueTask readable = _loop.WaitReadableAsync(a, token);
+            await Loop.WaitWritableAsync(a, token);
+            ValueTask readable = Loop.WaitReadableAsync(a, token);
             readable.IsCompleted.Should().BeFalse();
-            _loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read | SelectorEvents.Write, "the write interest goes on the next turn");
+            Loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read | SelectorEvents.Write, "the write interest goes on the next turn");
             await Task.Yield();
-            _loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read);
+            Loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read);
             b.Send(new byte[] { 1 });
             await readable;
             await Task.Yield();
-            _loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a, "the interest is removed once no wait needs it");
+            Loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a, "the interest is removed once no wait needs it");
             return 0;
         });
     }
@@ -162,17 +144,17 @@ public sealed class SelectorLoopAsyncTests(string backend)
         var (a, b) = TcpPair();
         Run(async token =>
         {
-            ValueTask reading = _loop.WaitReadableAsync(a, token);
-            ValueTask writing = _loop.WaitWritableAsync(a, token);
-            _loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read | SelectorEvents.Write);
+            ValueTask reading = Loop.WaitReadableAsync(a, token);
+            ValueTask writing = Loop.WaitWritableAsync(a, token);
+            Loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read | SelectorEvents.Write);
             await writing;
             reading.IsCompleted.Should().BeFalse();
             await Task.Yield();
-            _loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read);
+            Loop.Selector.GetKey(a).Events.Should().Be(SelectorEvents.Read);
             b.Send(new byte[] { 1 });
             await reading;
             await Task.Yield();
-            _loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a);
+            Loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a);
             return 0;
         });
     }
@@ -183,10 +165,10 @@ public sealed class SelectorLoopAsyncTests(string backend)
         var (a, b) = TcpPair();
         Run(async token =>
         {
-            ValueTask first = _loop.WaitReadableAsync(a, token);
-            Action second = () => _loop.WaitReadableAsync(a, token);
+            ValueTask first = Loop.WaitReadableAsync(a, token);
+            Action second = () => Loop.WaitReadableAsync(a, token);
             second.Should().Throw<InvalidOperationException>().WithMessage("*already waiting*");
-            Action recv = () => _loop.SockRecvAsync(a, new byte[1], token);
+            Action recv = () => Loop.SockRecvAsync(a, new byte[1], token);
             recv.Should().Throw<InvalidOperationException>().WithMessage("*already waiting*");
             b.Send(new byte[] { 1 });
             await first;
@@ -194,13 +176,13 @@ public sealed class SelectorLoopAsyncTests(string backend)
         });
 
         var (c, _) = TcpPair();
-        _loop.Selector.Register(c, SelectorEvents.Read, (Action<SelectorKey, SelectorEvents>)((_, _) => { }));
-        Action foreign = () => _loop.WaitReadableAsync(c);
-        foreign.Should().Throw<InvalidOperationException>().WithMessage($"*FD {_loop.Selector.GetKey(c).Fd}*already registered*");
+        Loop.Selector.Register(c, SelectorEvents.Read, (Action<SelectorKey, SelectorEvents>)((_, _) => { }));
+        Action foreign = () => Loop.WaitReadableAsync(c);
+        foreign.Should().Throw<InvalidOperationException>().WithMessage($"*FD {Loop.Selector.GetKey(c).Fd}*already registered*");
 
         var (blocking, _) = Peers.TcpPair();
-        _sockets.Add(blocking);
-        Action blocked = () => _loop.SockRecvAsync(blocking, new byte[1]);
+        Keep(blocking);
+        Action blocked = () => Loop.SockRecvAsync(blocking, new byte[1]);
         blocked.Should().Throw<InvalidOperationException>().WithMessage("*must be non-blocking*");
     }
 
@@ -211,16 +193,16 @@ public sealed class SelectorLoopAsyncTests(string backend)
         var buffer = new byte[8];
         Run(async token =>
         {
-            ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
+            ValueTask<int> receiving = Loop.SockRecvAsync(a, buffer, token);
             receiving.IsCompleted.Should().BeFalse();
             b.Send(new byte[] { 5, 6 });
             (await receiving).Should().Be(2);
             buffer[..2].Should().Equal(5, 6);
 
-            ValueTask<int> atEnd = _loop.SockRecvAsync(a, buffer, token);
+            ValueTask<int> atEnd = Loop.SockRecvAsync(a, buffer, token);
             b.Shutdown(SocketShutdown.Send);
             (await atEnd).Should().Be(0);
-            (await _loop.SockRecvAsync(a, buffer, token)).Should().Be(0, "a second receive at the end completes at once");
+            (await Loop.SockRecvAsync(a, buffer, token)).Should().Be(0, "a second receive at the end completes at once");
             return 0;
         });
     }
@@ -235,14 +217,14 @@ public sealed class SelectorLoopAsyncTests(string backend)
         new Random(1).NextBytes(data);
         Run(async token =>
         {
-            ValueTask sending = _loop.SockSendAllAsync(a, data, token);
+            ValueTask sending = Loop.SockSendAllAsync(a, data, token);
             sending.IsCompleted.Should().BeFalse("4 MiB does not fit the socket buffers");
             var received = new byte[data.Length];
             int total = 0;
             int reads = 0;
             while (total < data.Length)
             {
-                int n = await _loop.SockRecvAsync(b, received.AsMemory(total, Math.Min(64 << 10, data.Length - total)), token);
+                int n = await Loop.SockRecvAsync(b, received.AsMemory(total, Math.Min(64 << 10, data.Length - total)), token);
                 n.Should().BePositive();
                 total += n;
                 if (++reads % 8 == 0)
@@ -264,11 +246,11 @@ public sealed class SelectorLoopAsyncTests(string backend)
         Socket client = NonBlocking(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         Run(async token =>
         {
-            await _loop.SockConnectAsync(client, listener.LocalEndPoint!, token);
-            Socket server = Keep(await _loop.SockAcceptAsync(listener, token));
-            await _loop.SockSendAllAsync(client, new byte[] { 9 }, token);
+            await Loop.SockConnectAsync(client, listener.LocalEndPoint!, token);
+            Socket server = Keep(await Loop.SockAcceptAsync(listener, token));
+            await Loop.SockSendAllAsync(client, new byte[] { 9 }, token);
             var one = new byte[1];
-            (await _loop.SockRecvAsync(server, one, token)).Should().Be(1);
+            (await Loop.SockRecvAsync(server, one, token)).Should().Be(1);
             one[0].Should().Be(9);
             return 0;
         });
@@ -279,11 +261,11 @@ public sealed class SelectorLoopAsyncTests(string backend)
         Socket refused = NonBlocking(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         Action connect = () => Run(async token =>
         {
-            await _loop.SockConnectAsync(refused, closedPort.LocalEndPoint!, token);
+            await Loop.SockConnectAsync(refused, closedPort.LocalEndPoint!, token);
             return 0;
         });
         connect.Should().Throw<SocketException>().Which.SocketErrorCode.Should().Be(SocketError.ConnectionRefused);
-        _loop.Selector.GetMap().Should().BeEmpty();
+        Loop.Selector.GetMap().Should().BeEmpty();
     }
 
     [Test]
@@ -297,7 +279,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
             var connects = new List<Task>();
             for (int i = 0; i < Clients; i++)
             {
-                ValueTask<Socket> accepting = _loop.SockAcceptAsync(listener, token);
+                ValueTask<Socket> accepting = Loop.SockAcceptAsync(listener, token);
                 Socket client = NonBlocking(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 connects.Add(ConnectAndSend(client, (byte)i, token));
                 accepted.Add(Keep(await accepting));
@@ -309,7 +291,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
             {
                 server.Blocking.Should().BeFalse();
                 var one = new byte[1];
-                (await _loop.SockRecvAsync(server, one, token)).Should().Be(1);
+                (await Loop.SockRecvAsync(server, one, token)).Should().Be(1);
                 firstBytes.Add(one[0]);
             }
 
@@ -324,31 +306,31 @@ public sealed class SelectorLoopAsyncTests(string backend)
         var (a, _) = TcpPair();
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        ValueTask<int> atOnce = _loop.SockRecvAsync(a, new byte[1], cancelled.Token);
+        ValueTask<int> atOnce = Loop.SockRecvAsync(a, new byte[1], cancelled.Token);
         atOnce.IsCanceled.Should().BeTrue();
-        _loop.Selector.GetMap().Should().BeEmpty();
+        Loop.Selector.GetMap().Should().BeEmpty();
 
         Run(async token =>
         {
             // Cancelled on the loop's thread.
             using var onLoop = new CancellationTokenSource();
-            ValueTask<int> receiving = _loop.SockRecvAsync(a, new byte[1], onLoop.Token);
-            _loop.Selector.GetMap().Values.Should().Contain(k => k.FileObject == a);
+            ValueTask<int> receiving = Loop.SockRecvAsync(a, new byte[1], onLoop.Token);
+            Loop.Selector.GetMap().Values.Should().Contain(k => k.FileObject == a);
             onLoop.Cancel();
             Func<Task> awaiting = async () => await receiving;
             (await awaiting.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(onLoop.Token);
-            _loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a);
+            Loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a);
 
             // Cancelled from another thread, while the loop waits in Select.
             using var elsewhere = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
-            ValueTask waiting = _loop.WaitReadableAsync(a, elsewhere.Token);
-            ValueTask writing = _loop.WaitWritableAsync(a, token);
+            ValueTask waiting = Loop.WaitReadableAsync(a, elsewhere.Token);
+            ValueTask writing = Loop.WaitWritableAsync(a, token);
             await writing;
             awaiting = async () => await waiting;
             (await awaiting.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(elsewhere.Token);
             await Task.Yield();
-            _loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a);
-            _loop.PendingOperationCount.Should().Be(0);
+            Loop.Selector.GetMap().Values.Should().NotContain(k => k.FileObject == a);
+            Loop.PendingOperationCount.Should().Be(0);
             return 0;
         });
     }
@@ -366,7 +348,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
             for (int i = 0; i < 200; i++)
             {
                 var race = new CancellationTokenSource(); // not disposed: the thread-pool item may cancel it after the await
-                ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, race.Token);
+                ValueTask<int> receiving = Loop.SockRecvAsync(a, buffer, race.Token);
                 ThreadPool.UnsafeQueueUserWorkItem(_ => race.Cancel(), null);
                 if (random.Next(2) == 0)
                 {
@@ -385,7 +367,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
                 // Drain, so the next receive starts from an empty socket.
                 while (a.Available > 0)
                 {
-                    received += await _loop.SockRecvAsync(a, buffer, token);
+                    received += await Loop.SockRecvAsync(a, buffer, token);
                 }
             }
 
@@ -393,10 +375,10 @@ public sealed class SelectorLoopAsyncTests(string backend)
             return 0;
         });
 
-        TestContext.Out.WriteLine($"{backend}: {cancelled} cancelled, {received} bytes received");
+        TestContext.Out.WriteLine($"{BackendName}: {cancelled} cancelled, {received} bytes received");
         (cancelled + received).Should().BeGreaterThanOrEqualTo(200);
-        _loop.PendingOperationCount.Should().Be(0);
-        _loop.Selector.GetMap().Should().BeEmpty();
+        Loop.PendingOperationCount.Should().Be(0);
+        Loop.Selector.GetMap().Should().BeEmpty();
     }
 
     [Test]
@@ -405,7 +387,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
         var (a, b) = TcpPair();
         Run(async token =>
         {
-            ValueTask<int> receiving = _loop.SockRecvAsync(a, new byte[1], token);
+            ValueTask<int> receiving = Loop.SockRecvAsync(a, new byte[1], token);
             b.Send(new byte[] { 1 });
             (await receiving).Should().Be(1);
             a.Dispose();
@@ -414,7 +396,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
             return 0;
         });
 
-        _loop.Selector.GetMap().Should().BeEmpty();
+        Loop.Selector.GetMap().Should().BeEmpty();
     }
 
     [Test]
@@ -432,8 +414,8 @@ public sealed class SelectorLoopAsyncTests(string backend)
         {
             using var readerToken = new CancellationTokenSource();
             using var writerToken = new CancellationTokenSource();
-            ValueTask reading = _loop.WaitReadableAsync(a, readerToken.Token);
-            ValueTask writing = _loop.WaitWritableAsync(a, writerToken.Token);
+            ValueTask reading = Loop.WaitReadableAsync(a, readerToken.Token);
+            ValueTask writing = Loop.WaitWritableAsync(a, writerToken.Token);
             await Task.Yield();
             a.Dispose();
             readerToken.Cancel(); // shrinking to write-only on a disposed socket: it is taken out instead
@@ -445,8 +427,8 @@ public sealed class SelectorLoopAsyncTests(string backend)
             return 0;
         });
 
-        _loop.Selector.GetMap().Should().BeEmpty();
-        _loop.PendingOperationCount.Should().Be(0);
+        Loop.Selector.GetMap().Should().BeEmpty();
+        Loop.PendingOperationCount.Should().Be(0);
     }
 
     [Test]
@@ -492,8 +474,8 @@ public sealed class SelectorLoopAsyncTests(string backend)
             for (int i = 0; i < 100; i++)
             {
                 b.Send(one.AsSpan());
-                await _loop.SockRecvAsync(a, buffer, token);
-                ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
+                await Loop.SockRecvAsync(a, buffer, token);
+                ValueTask<int> receiving = Loop.SockRecvAsync(a, buffer, token);
                 b.Send(one.AsSpan());
                 await receiving;
             }
@@ -509,7 +491,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
                 for (int i = 0; i < Calls; i++)
                 {
                     b.Send(one.AsSpan());
-                    ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
+                    ValueTask<int> receiving = Loop.SockRecvAsync(a, buffer, token);
                     completedAtOnce += receiving.IsCompleted ? 1 : 0;
                     await receiving;
                 }
@@ -519,7 +501,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
                 before = GC.GetAllocatedBytesForCurrentThread();
                 for (int i = 0; i < Calls; i++)
                 {
-                    ValueTask<int> receiving = _loop.SockRecvAsync(a, buffer, token);
+                    ValueTask<int> receiving = Loop.SockRecvAsync(a, buffer, token);
                     waited += receiving.IsCompleted ? 0 : 1;
                     b.Send(one.AsSpan());
                     await receiving;
@@ -532,7 +514,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
             return (atOnceBytes, waitingBytes, completedAtOnce);
         });
 
-        TestContext.Out.WriteLine($"{backend}: {Calls} receives allocated {atOnce} B at once ({immediate} completed synchronously), {waiting} B waiting");
+        TestContext.Out.WriteLine($"{BackendName}: {Calls} receives allocated {atOnce} B at once ({immediate} completed synchronously), {waiting} B waiting");
         atOnce.Should().Be(0);
         waiting.Should().Be(0);
     }
@@ -545,8 +527,8 @@ public sealed class SelectorLoopAsyncTests(string backend)
 
     private async Task ConnectAndSend(Socket client, byte value, CancellationToken token)
     {
-        await _loop.SockConnectAsync(client, ((IPEndPoint)ListenerEndPoint!), token);
-        await _loop.SockSendAllAsync(client, new[] { value }, token);
+        await Loop.SockConnectAsync(client, ((IPEndPoint)ListenerEndPoint!), token);
+        await Loop.SockSendAllAsync(client, new[] { value }, token);
     }
 
     private EndPoint? ListenerEndPoint { get; set; }
@@ -555,7 +537,7 @@ public sealed class SelectorLoopAsyncTests(string backend)
     private T Run<T>(Func<CancellationToken, Task<T>> body)
     {
         using var timeout = new CancellationTokenSource(Bound);
-        return _loop.RunUntilComplete(async () =>
+        return Loop.RunUntilComplete(async () =>
         {
             Task<T> work = body(timeout.Token);
             if (await Task.WhenAny(work, Task.Delay(Bound + Bound)) != work)
@@ -567,16 +549,6 @@ public sealed class SelectorLoopAsyncTests(string backend)
         });
     }
 
-    private ISelector NewSelector() =>
-        backend == BackendFixtures.Default ? new DefaultSelector() : SelectorFactory.Create(Enum.Parse<SelectorBackend>(backend));
-
-    /// <summary>A connected loopback TCP pair, both non-blocking, disposed after the test.</summary>
-    private (Socket A, Socket B) TcpPair()
-    {
-        var (a, b) = Peers.TcpPair();
-        return (NonBlocking(a), NonBlocking(b));
-    }
-
     /// <summary>A non-blocking listener on 127.0.0.1.</summary>
     private Socket Listener()
     {
@@ -586,17 +558,5 @@ public sealed class SelectorLoopAsyncTests(string backend)
         listener.Blocking = false;
         ListenerEndPoint = listener.LocalEndPoint;
         return listener;
-    }
-
-    private Socket NonBlocking(Socket socket)
-    {
-        socket.Blocking = false;
-        return Keep(socket);
-    }
-
-    private Socket Keep(Socket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
     }
 }
